@@ -1,0 +1,62 @@
+package io.callstitch.common;
+
+import java.io.Serializable;
+import java.util.List;
+
+/** The flags every Kafka-to-Kafka job of callstitch shares: where the broker is, and how it delivers. */
+public final class KafkaJobOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final Flag<String> BOOTSTRAP =
+            Flag.text("bootstrap", "127.0.0.1:19092", "Kafka bootstrap servers, host:port[,host:port...]");
+    public static final Flag<StartPosition> START_FROM = Flag.of("start-from", "group-offsets",
+            "where to read the input when not resuming from a checkpoint: group-offsets, earliest, latest or timestamp:EPOCH_MS",
+            StartPosition::parse);
+    public static final Flag<Delivery> DELIVERY = Flag.choice("delivery", Delivery.EXACTLY_ONCE,
+            "exactly-once (transactional sinks, read_committed readers) or at-least-once", Delivery.class);
+    public static final Flag<Long> CHECKPOINT_INTERVAL_MS = Flag.positiveLong("checkpoint-interval-ms", "10000",
+            "checkpoint interval; with exactly-once, each hop's output becomes visible on its checkpoints");
+    public static final Flag<Long> TRANSACTION_TIMEOUT_MS = Flag.positiveLong("transaction-timeout-ms", "600000",
+            "Kafka producer transaction timeout; must be below the broker's transaction.max.timeout.ms");
+    public static final Flag<Long> PARALLELISM = Flag.nonNegativeLong("parallelism", "0",
+            "parallelism of the job's operators; 0 takes the cluster's default");
+    public static final Flag<Integer> MAX_PARALLELISM = Flag.positiveInt("max-parallelism", "128",
+            "upper bound for rescaling keyed state later; fixed for the life of a savepoint");
+
+    /** The shared flags, in the order {@code --help} lists them, after a job's own group id flag. */
+    public static final List<Flag<?>> FLAGS = List.of(
+            BOOTSTRAP, START_FROM, DELIVERY, CHECKPOINT_INTERVAL_MS, TRANSACTION_TIMEOUT_MS, PARALLELISM, MAX_PARALLELISM);
+
+    public final String bootstrap;
+    public final String groupId;
+    public final StartPosition startFrom;
+    public final Delivery delivery;
+    public final long checkpointIntervalMs;
+    public final long transactionTimeoutMs;
+    public final int parallelism;
+    public final int maxParallelism;
+
+    public KafkaJobOptions(FlagSet.Values values, Flag<String> groupIdFlag) throws UsageException {
+        this.bootstrap = values.get(BOOTSTRAP);
+        this.groupId = values.get(groupIdFlag);
+        this.startFrom = values.get(START_FROM);
+        this.delivery = values.get(DELIVERY);
+        this.checkpointIntervalMs = values.get(CHECKPOINT_INTERVAL_MS);
+        this.transactionTimeoutMs = values.get(TRANSACTION_TIMEOUT_MS);
+        long requested = values.get(PARALLELISM);
+        if (requested > Integer.MAX_VALUE) {
+            throw new UsageException("flag --" + PARALLELISM.name() + " is too large: " + requested);
+        }
+        this.parallelism = (int) requested;
+        this.maxParallelism = values.get(MAX_PARALLELISM);
+        if (parallelism > maxParallelism) {
+            throw new UsageException("flag --" + PARALLELISM.name() + " (" + parallelism
+                    + ") must not exceed --" + MAX_PARALLELISM.name() + " (" + maxParallelism + ")");
+        }
+    }
+
+    /** The group id flag of one job, with that job's default. */
+    public static Flag<String> groupIdFlag(String defaultGroupId) {
+        return Flag.text("group-id", defaultGroupId, "Kafka consumer group of this job (offsets are also kept in checkpoints)");
+    }
+}

@@ -1,0 +1,78 @@
+package io.callstitch.match;
+
+import java.io.Serializable;
+import io.callstitch.schema.Call;
+
+/**
+ * The time buckets that spread one ip's calls over many keys (pipeline.md §4), and when each bucket's
+ * answer is final (§3). B is the bucket width, L the maximum latency.
+ *
+ * <ul>
+ *   <li>A call looking for parents sits in one bucket: that of its start.</li>
+ *   <li>A call looking for children is copied into every bucket its interval overlaps: any child
+ *       starts inside the parent's interval, so each edge is found in exactly one key, the bucket of
+ *       the child's start.</li>
+ *   <li>A call longer than L is copied only into the buckets of its last L ms, so a call of hours is
+ *       never copied into thousands of buckets. Those are the buckets still open when it arrives on
+ *       time; it is stitched best-effort and flagged.</li>
+ *   <li>Every call of bucket b ends by (b + 1) * B - 1 + L, so bucket b closes when the watermark
+ *       reaches that time: then nothing on time can still arrive for it.</li>
+ * </ul>
+ */
+public final class Buckets implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final long bucketMs;
+    private final long maxLatencyMs;
+
+    public Buckets(long bucketMs, long maxLatencyMs) {
+        if (bucketMs < 1 || maxLatencyMs < 0) {
+            throw new IllegalArgumentException("bucket width must be positive and max latency not negative");
+        }
+        this.bucketMs = bucketMs;
+        this.maxLatencyMs = maxLatencyMs;
+    }
+
+    public long bucketMs() {
+        return bucketMs;
+    }
+
+    public long maxLatencyMs() {
+        return maxLatencyMs;
+    }
+
+    public boolean isOverMaxLatency(Call call) {
+        return call.getLatencyMsec() > maxLatencyMs;
+    }
+
+    /** The one bucket where the call looks for its parents. */
+    public long childBucket(Call call) {
+        return Math.floorDiv(call.getStartAtMs(), bucketMs);
+    }
+
+    /** First bucket the call is copied into as a parent. */
+    public long firstParentBucket(Call call) {
+        long from = isOverMaxLatency(call) ? call.getEndAtMs() - maxLatencyMs : call.getStartAtMs();
+        return Math.floorDiv(from, bucketMs);
+    }
+
+    /** Last bucket the call is copied into as a parent. */
+    public long lastParentBucket(Call call) {
+        return Math.floorDiv(call.getEndAtMs(), bucketMs);
+    }
+
+    /** How many edge pieces job-match writes for this call: one as child, one per parent bucket. */
+    public int pieces(Call call) {
+        return 1 + (int) (lastParentBucket(call) - firstParentBucket(call) + 1);
+    }
+
+    /** The event time at which the bucket closes and its answers are final. */
+    public long closesAt(long bucket) {
+        return (bucket + 1) * bucketMs - 1 + maxLatencyMs;
+    }
+
+    /** The bucket whose close time is {@code closesAt}: the inverse of {@link #closesAt}. */
+    public long bucketClosingAt(long closesAt) {
+        return Math.floorDiv(closesAt + 1 - maxLatencyMs, bucketMs) - 1;
+    }
+}

@@ -1,0 +1,69 @@
+package io.callstitch.match;
+
+import io.callstitch.common.AvroKafkaDeserializer;
+import io.callstitch.common.AvroKafkaSerializer;
+import io.callstitch.common.Cli;
+import io.callstitch.common.KafkaEnds;
+import io.callstitch.common.KafkaTopics;
+import io.callstitch.common.UsageException;
+import io.callstitch.match.operators.FanOutToBuckets;
+import io.callstitch.match.operators.MatchEdges;
+import io.callstitch.schema.ByIpRecord;
+import io.callstitch.schema.EdgePiece;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.SinkFunction;
+import org.apache.flink.streaming.connectors.kafka.FlinkKafkaConsumer;
+
+/**
+ * job-match: calls by ip to edge pieces by call id.
+ *
+ * <pre>
+ * calls.by-ip --marks become watermarks per partition--> fan out to (ip, bucket) keys
+ *   --keyBy (ip, bucket)--> match edges when the bucket closes --> calls.edges (key: call id)
+ * </pre>
+ */
+public final class MatchJob {
+    private MatchJob() {}
+
+    public static void main(String[] args) throws Exception {
+        MatchOptions options = MatchOptions.parseOrExit(args);
+        try {
+            KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
+            KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
+        } catch (UsageException e) {
+            Cli.exitWithUsageError("job-match", e.getMessage());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        KafkaEnds.configure(env, options.kafka);
+
+        FlinkKafkaConsumer<ByIpRecord> consumer = KafkaEnds.source(options.kafka, options.inputTopic,
+                new AvroKafkaDeserializer<>(ByIpRecord.class));
+        consumer.assignTimestampsAndWatermarks(new UpstreamMarkWatermarks());
+        DataStream<ByIpRecord> byIp = env.addSource(consumer).uid("match-source").name("Read calls by ip");
+
+        build(byIp,
+                KafkaEnds.sink(options.kafka, options.outputTopic,
+                        new AvroKafkaSerializer<>(options.outputTopic, EdgePiece.class, piece -> piece.getCall().getId())),
+                options.buckets);
+        env.execute("callstitch job-match");
+    }
+
+    /** The whole job between its ends: calls by ip carrying watermarks in, edge pieces out. */
+    public static void build(DataStream<ByIpRecord> byIp, SinkFunction<EdgePiece> sink, Buckets buckets) {
+        match(byIp, buckets).addSink(sink).uid("match-sink").name("Write edge pieces");
+    }
+
+    /** The operators of job-match without Kafka, for the file mode and tests. */
+    public static DataStream<EdgePiece> match(DataStream<ByIpRecord> byIp, Buckets buckets) {
+        return byIp
+                .flatMap(new FanOutToBuckets(buckets)).returns(TypeInformation.of(BucketedCall.class))
+                .uid("match-fan-out").name("Fan calls out to (ip, bucket) keys")
+                .keyBy(BucketedCall::key, Types.STRING)
+                .process(new MatchEdges(buckets)).returns(new AvroTypeInfo<>(EdgePiece.class))
+                .uid("match-edges").name("Match edges per ip and bucket");
+    }
+}

@@ -1,0 +1,73 @@
+package io.callstitch.match;
+
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import io.callstitch.common.Cli;
+import io.callstitch.common.Flag;
+import io.callstitch.common.FlagSet;
+import io.callstitch.common.KafkaJobOptions;
+import io.callstitch.common.UsageException;
+
+/** The flags of job-match. */
+public final class MatchOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final Flag<String> GROUP_ID = KafkaJobOptions.groupIdFlag("callstitch-match");
+    public static final Flag<String> INPUT_TOPIC = Flag.text("input-topic", "calls.by-ip",
+            "topic of calls filed by ip, with job-rekey's watermark marks");
+    public static final Flag<String> OUTPUT_TOPIC = Flag.text("output-topic", "calls.edges",
+            "topic of edge pieces, keyed by call id");
+    public static final Flag<Long> MAX_LATENCY_MS = Flag.nonNegativeLong("max-latency-ms", "20000",
+            "longest call latency stitched exactly (L); longer calls are stitched best-effort as LATENCY_ABOVE_MAX");
+    public static final Flag<Long> BUCKET_MS = Flag.positiveLong("bucket-ms", "1000",
+            "width of the time buckets that spread one ip over many keys; a bucket's state is dropped once final");
+
+    static final FlagSet FLAGS = new FlagSet("job-match",
+            "Reads calls filed by ip, finds every parent->child edge per (ip, time bucket) once the watermark\n"
+                    + "says the bucket is complete, and writes one edge piece per call and bucket, keyed by call id.",
+            flags());
+
+    public final KafkaJobOptions kafka;
+    public final String inputTopic;
+    public final String outputTopic;
+    public final Buckets buckets;
+
+    private MatchOptions(FlagSet.Values values) throws UsageException {
+        this.kafka = new KafkaJobOptions(values, GROUP_ID);
+        this.inputTopic = values.get(INPUT_TOPIC);
+        this.outputTopic = values.get(OUTPUT_TOPIC);
+        this.buckets = bucketsFrom(values);
+    }
+
+    /** The flags that shape the matching, for programs (the file mode) that run it without Kafka. */
+    public static List<Flag<?>> settingsFlags() {
+        return List.of(MAX_LATENCY_MS, BUCKET_MS);
+    }
+
+    public static Buckets bucketsFrom(FlagSet.Values values) throws UsageException {
+        long bucketMs = values.get(BUCKET_MS);
+        long maxLatencyMs = values.get(MAX_LATENCY_MS);
+        if (maxLatencyMs / bucketMs > 10_000) {
+            throw new UsageException("flag --" + BUCKET_MS.name() + " is too small for --" + MAX_LATENCY_MS.name()
+                    + ": a parent would be copied into more than 10000 buckets");
+        }
+        return new Buckets(bucketMs, maxLatencyMs);
+    }
+
+    private static List<Flag<?>> flags() {
+        List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, OUTPUT_TOPIC, GROUP_ID));
+        flags.addAll(settingsFlags());
+        flags.addAll(KafkaJobOptions.FLAGS);
+        return flags;
+    }
+
+    public static MatchOptions parse(String[] args, PrintStream helpOut) throws UsageException, Cli.HelpShown {
+        return Cli.parse(FLAGS, args, MatchOptions::new, helpOut);
+    }
+
+    static MatchOptions parseOrExit(String[] args) {
+        return Cli.parseOrExit(FLAGS, args, MatchOptions::new);
+    }
+}

@@ -1,0 +1,75 @@
+package io.callstitch.match;
+
+import java.util.HashMap;
+import java.util.Map;
+import io.callstitch.schema.ByIpRecord;
+import io.callstitch.schema.Role;
+import io.callstitch.schema.WatermarkMark;
+import org.apache.flink.api.common.eventtime.TimestampAssigner;
+import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+
+/**
+ * Rebuilds job-rekey's watermark on the by-ip topic, one generator per partition (set on the Kafka
+ * consumer): every job-rekey subtask writes a mark into every partition after the calls it covers,
+ * so a partition is complete up to the minimum of its subtasks' latest marks. Until every subtask
+ * has been heard from, the partition holds the watermark back. A lagging, restarting or replaying
+ * job-rekey subtask therefore holds job-match back instead of making its calls late.
+ *
+ * <p>Marks of one subtask only ever raise its entry: after a restart job-rekey's marks start low again.
+ * A mark from a job-rekey run with another parallelism starts the count of subtasks afresh.
+ */
+public final class UpstreamMarkWatermarks implements WatermarkStrategy<ByIpRecord> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public TimestampAssigner<ByIpRecord> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
+        return (record, recordTimestamp) -> record.getRole() == Role.MARK
+                ? record.getMark().getWatermark()
+                : record.getCall().getEndAtMs();
+    }
+
+    @Override
+    public WatermarkGenerator<ByIpRecord> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
+        return new Generator();
+    }
+
+    static final class Generator implements WatermarkGenerator<ByIpRecord> {
+        private final Map<Integer, Long> latestBySubtask = new HashMap<>();
+        private int subtasks = -1;
+        private long emitted = Long.MIN_VALUE;
+
+        @Override
+        public void onEvent(ByIpRecord record, long eventTimestamp, WatermarkOutput output) {
+            if (record.getRole() != Role.MARK) {
+                return;
+            }
+            WatermarkMark mark = record.getMark();
+            if (mark.getSubtasks() != subtasks) {
+                subtasks = mark.getSubtasks();
+                latestBySubtask.keySet().removeIf(subtask -> subtask >= subtasks);
+            }
+            latestBySubtask.merge(mark.getSubtask(), mark.getWatermark(), Math::max);
+            if (latestBySubtask.size() < subtasks) {
+                return;
+            }
+            long complete = Long.MAX_VALUE;
+            for (long watermark : latestBySubtask.values()) {
+                complete = Math.min(complete, watermark);
+            }
+            if (complete > emitted) {
+                emitted = complete;
+                output.emitWatermark(new Watermark(complete));
+            }
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            // watermarks are emitted as marks arrive
+        }
+    }
+}

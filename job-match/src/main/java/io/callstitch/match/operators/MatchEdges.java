@@ -1,0 +1,134 @@
+package io.callstitch.match.operators;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import io.callstitch.match.BucketedCall;
+import io.callstitch.match.Buckets;
+import io.callstitch.match.ContainmentMatcher;
+import io.callstitch.schema.Call;
+import io.callstitch.schema.EdgePiece;
+import io.callstitch.schema.Role;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by (ip, bucket). Buffers the calls that look for parents here (children: src_ip is the ip and
+ * start in the bucket) and the calls that look for children here (parents: dst_ip is the ip and the
+ * interval overlaps the bucket). When the watermark reaches the bucket's close time
+ * ({@link Buckets#closesAt}), every on-time call of the bucket has arrived: it finds all edges at once
+ * with {@link ContainmentMatcher}, writes one {@link EdgePiece} per buffered call, and drops the
+ * bucket's state whole.
+ *
+ * <p>A call arriving after its bucket closed is not dropped: it is written at once as a piece marked
+ * late, with no ids (nothing of its bucket is buffered any more).
+ *
+ * <p>State: two append-only lists per key (appending does not read the list, which is cheap on
+ * RocksDB), one event-time timer per key. Metrics: {@code edgesFound}, {@code piecesWritten},
+ * {@code lateCalls}, {@code overMaxLatencyCalls}, {@code bucketsClosed}.
+ */
+public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall, EdgePiece> {
+    private static final long serialVersionUID = 1L;
+
+    private final Buckets buckets;
+    private transient ListState<Call> children;
+    private transient ListState<Call> parents;
+    private transient Counter edgesFound;
+    private transient Counter piecesWritten;
+    private transient Counter lateCalls;
+    private transient Counter overMaxLatencyCalls;
+    private transient Counter bucketsClosed;
+
+    public MatchEdges(Buckets buckets) {
+        this.buckets = buckets;
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        AvroTypeInfo<Call> callType = new AvroTypeInfo<>(Call.class);
+        children = getRuntimeContext().getListState(new ListStateDescriptor<>("children", callType));
+        parents = getRuntimeContext().getListState(new ListStateDescriptor<>("parents", callType));
+        edgesFound = getRuntimeContext().getMetricGroup().counter("edgesFound");
+        piecesWritten = getRuntimeContext().getMetricGroup().counter("piecesWritten");
+        lateCalls = getRuntimeContext().getMetricGroup().counter("lateCalls");
+        overMaxLatencyCalls = getRuntimeContext().getMetricGroup().counter("overMaxLatencyCalls");
+        bucketsClosed = getRuntimeContext().getMetricGroup().counter("bucketsClosed");
+    }
+
+    @Override
+    public void processElement(BucketedCall in, Context ctx, Collector<EdgePiece> out) throws Exception {
+        long closesAt = buckets.closesAt(in.bucket);
+        if (in.role == Role.CHILD && buckets.isOverMaxLatency(in.call)) {
+            // counted once per call: a call has exactly one child copy
+            overMaxLatencyCalls.inc();
+        }
+        if (ctx.timerService().currentWatermark() >= closesAt) {
+            lateCalls.inc();
+            emit(in.call, in.role, in.bucket, Collections.emptyList(), true, out);
+            return;
+        }
+        (in.role == Role.CHILD ? children : parents).add(in.call);
+        ctx.timerService().registerEventTimeTimer(closesAt);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<EdgePiece> out) throws Exception {
+        List<Call> bucketChildren = toList(children.get());
+        List<Call> bucketParents = toList(parents.get());
+        List<List<String>> parentsOf = emptyLists(bucketChildren.size());
+        List<List<String>> childrenOf = emptyLists(bucketParents.size());
+        ContainmentMatcher.match(bucketParents, bucketChildren, (p, c) -> {
+            parentsOf.get(c).add(bucketParents.get(p).getId());
+            childrenOf.get(p).add(bucketChildren.get(c).getId());
+        });
+        long bucket = buckets.bucketClosingAt(timestamp);
+        for (int c = 0; c < bucketChildren.size(); c++) {
+            edgesFound.inc(parentsOf.get(c).size());
+            emit(bucketChildren.get(c), Role.CHILD, bucket, parentsOf.get(c), false, out);
+        }
+        for (int p = 0; p < bucketParents.size(); p++) {
+            emit(bucketParents.get(p), Role.PARENT, bucket, childrenOf.get(p), false, out);
+        }
+        children.clear();
+        parents.clear();
+        bucketsClosed.inc();
+    }
+
+    private void emit(Call call, Role role, long bucket, List<String> ids, boolean late, Collector<EdgePiece> out) {
+        List<String> sorted = new ArrayList<>(ids);
+        Collections.sort(sorted);
+        out.collect(EdgePiece.newBuilder()
+                .setCall(call)
+                .setRole(role)
+                .setBucket(bucket)
+                .setIds(sorted)
+                .setPieces(buckets.pieces(call))
+                .setLate(late)
+                .setOverMaxLatency(buckets.isOverMaxLatency(call))
+                .build());
+        piecesWritten.inc();
+    }
+
+    private static List<Call> toList(Iterable<Call> calls) {
+        List<Call> list = new ArrayList<>();
+        if (calls != null) {
+            for (Call call : calls) {
+                list.add(call);
+            }
+        }
+        return list;
+    }
+
+    private static List<List<String>> emptyLists(int count) {
+        List<List<String>> lists = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            lists.add(new ArrayList<>());
+        }
+        return lists;
+    }
+}

@@ -1,0 +1,147 @@
+package io.callstitch.match.operators;
+
+import static io.callstitch.match.Fixtures.call;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import io.callstitch.match.BucketedCall;
+import io.callstitch.match.Buckets;
+import io.callstitch.schema.ByIpRecord;
+import io.callstitch.schema.Call;
+import io.callstitch.schema.EdgePiece;
+import io.callstitch.schema.Role;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MatchEdgesTest {
+    private final Buckets buckets = new Buckets(1000, 20_000);
+    private KeyedOneInputStreamOperatorTestHarness<String, BucketedCall, EdgePiece> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new MatchEdges(buckets)), BucketedCall::key, Types.STRING);
+        harness.getExecutionConfig().disableGenericTypes();
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private void send(Call... calls) throws Exception {
+        FanOutToBuckets fanOut = new FanOutToBuckets(buckets);
+        List<BucketedCall> copies = new ArrayList<>();
+        Collector<BucketedCall> collector = new Collector<>() {
+            @Override
+            public void collect(BucketedCall record) {
+                copies.add(record);
+            }
+
+            @Override
+            public void close() {}
+        };
+        for (Call c : calls) {
+            fanOut.flatMap(new ByIpRecord(Role.CHILD, c.getSrcIp(), c, null), collector);
+            fanOut.flatMap(new ByIpRecord(Role.PARENT, c.getDstIp(), c, null), collector);
+        }
+        for (BucketedCall copy : copies) {
+            harness.processElement(new StreamRecord<>(copy, copy.call.getEndAtMs()));
+        }
+    }
+
+    /** "id role" → ids, merged over buckets, as job-assemble would. */
+    private Map<String, List<String>> answers() {
+        Map<String, List<String>> answers = new TreeMap<>();
+        for (EdgePiece piece : harness.extractOutputValues()) {
+            answers.computeIfAbsent(piece.getCall().getId() + " " + piece.getRole(), k -> new ArrayList<>()).addAll(piece.getIds());
+        }
+        return answers;
+    }
+
+    private void assertNothingLeft() {
+        assertEquals(0, harness.numKeyedStateEntries(), "state left behind");
+        assertEquals(0, harness.numEventTimeTimers(), "timers left behind");
+    }
+
+    @Test
+    void multipleParentsAreFoundWhenTheBucketCloses() throws Exception {
+        send(call("id1", "10.0.0.1", "10.0.0.3", 1000, 1400),
+                call("id2", "10.0.0.2", "10.0.0.3", 1050, 1400),
+                call("id3", "10.0.0.3", "10.0.0.4", 1200, 1300));
+        harness.processWatermark(buckets.closesAt(1) - 1);
+        assertTrue(harness.extractOutputValues().isEmpty(), "nothing is final before the bucket closes");
+        harness.processWatermark(buckets.closesAt(1));
+        Map<String, List<String>> answers = answers();
+        assertEquals(List.of("id1", "id2"), answers.get("id3 CHILD"));
+        assertEquals(List.of("id3"), answers.get("id1 PARENT"));
+        assertEquals(List.of("id3"), answers.get("id2 PARENT"));
+        assertEquals(List.of(), answers.get("id1 CHILD"));
+        assertEquals(List.of(), answers.get("id3 PARENT"));
+        assertNothingLeft();
+    }
+
+    @Test
+    void everyCallGetsAllItsPiecesExactlyOnce() throws Exception {
+        Call longParent = call("p", "10.0.0.1", "10.0.0.2", 500, 3500);
+        Call child = call("c", "10.0.0.2", "10.0.0.3", 2500, 2600);
+        send(longParent, child);
+        harness.processWatermark(buckets.closesAt(10));
+        List<EdgePiece> pieces = harness.extractOutputValues();
+        long ofParent = pieces.stream().filter(p -> p.getCall().getId().equals("p")).count();
+        assertEquals(buckets.pieces(longParent), ofParent);
+        assertEquals(buckets.pieces(longParent), pieces.get(0).getPieces() == buckets.pieces(longParent) ? ofParent : -1);
+        assertEquals(List.of("c"), answers().get("p PARENT"));
+        assertEquals(List.of("p"), answers().get("c CHILD"));
+        assertNothingLeft();
+    }
+
+    @Test
+    void lateRecordIsFlaggedNotDropped() throws Exception {
+        harness.processWatermark(buckets.closesAt(5));
+        send(call("late", "10.0.0.1", "10.0.0.2", 1000, 1100));
+        List<EdgePiece> pieces = harness.extractOutputValues();
+        assertEquals(2, pieces.size(), "its child piece and its one parent piece");
+        for (EdgePiece piece : pieces) {
+            assertTrue(piece.getLate());
+            assertEquals(List.of(), piece.getIds());
+        }
+        assertNothingLeft();
+    }
+
+    @Test
+    void aRecordBehindTheWatermarkButInsideAnOpenBucketIsStitchedFully() throws Exception {
+        harness.processWatermark(5000);
+        send(call("p", "10.0.0.1", "10.0.0.2", 1000, 1500), call("c", "10.0.0.2", "10.0.0.3", 1100, 1200));
+        harness.processWatermark(buckets.closesAt(1));
+        assertEquals(List.of("p"), answers().get("c CHILD"));
+        for (EdgePiece piece : harness.extractOutputValues()) {
+            assertTrue(!piece.getLate());
+        }
+        assertNothingLeft();
+    }
+
+    @Test
+    void overMaxLatencyCallIsFlagged() throws Exception {
+        Call tooLong = call("slow", "10.0.0.1", "10.0.0.2", 0, 25_000);
+        Call child = call("c", "10.0.0.2", "10.0.0.3", 10_000, 11_000);
+        send(tooLong, child);
+        harness.processWatermark(Long.MAX_VALUE);
+        for (EdgePiece piece : harness.extractOutputValues()) {
+            assertEquals(piece.getCall().getId().equals("slow"), piece.getOverMaxLatency());
+        }
+        assertEquals(List.of("slow"), answers().get("c CHILD"), "a child in the last L ms of an over-long parent is still found");
+        assertNothingLeft();
+    }
+}

@@ -1,0 +1,236 @@
+package io.callstitch.rekey;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import io.callstitch.schema.Call;
+import io.callstitch.schema.Reason;
+
+/**
+ * Turns the bytes of one probe record into a valid {@link Call}, or says exactly why it cannot
+ * (pipeline.md §7). Pure and bounded: the work per record is linear in its size, which is capped.
+ */
+public final class CallParser {
+    static final String[] FIELDS = {"id", "src_ip", "dst_ip", "start_at_ms", "latency_msec", "end_at_ms"};
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final InputFormat format;
+    private final int maxRecordBytes;
+    private final int maxIdLength;
+
+    public CallParser(InputFormat format, int maxRecordBytes, int maxIdLength) {
+        this.format = format;
+        this.maxRecordBytes = maxRecordBytes;
+        this.maxIdLength = maxIdLength;
+    }
+
+    /** The outcome for one record: a call, or a reason and a one-line detail. */
+    public static final class Result {
+        public final Call call;
+        public final Reason reason;
+        public final String detail;
+
+        private Result(Call call, Reason reason, String detail) {
+            this.call = call;
+            this.reason = reason;
+            this.detail = detail;
+        }
+
+        static Result ok(Call call) {
+            return new Result(call, null, null);
+        }
+
+        static Result reject(Reason reason, String detail) {
+            return new Result(null, reason, detail);
+        }
+
+        public boolean isValid() {
+            return call != null;
+        }
+    }
+
+    /** Thrown inside parsing to leave with a rejection; never escapes {@link #parse}. */
+    private static final class Rejected extends Exception {
+        private static final long serialVersionUID = 1L;
+        final Reason reason;
+
+        Rejected(Reason reason, String detail) {
+            super(detail, null, false, false);
+            this.reason = reason;
+        }
+    }
+
+    public Result parse(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return Result.reject(Reason.UNPARSEABLE, "empty record");
+        }
+        if (bytes.length > maxRecordBytes) {
+            return Result.reject(Reason.OVERSIZE_FIELD, "record of " + bytes.length + " bytes is over the limit of " + maxRecordBytes);
+        }
+        try {
+            Object[] values = format == InputFormat.JSON ? readJson(bytes) : readCsv(bytes);
+            return Result.ok(validate(values));
+        } catch (Rejected e) {
+            return Result.reject(e.reason, e.getMessage());
+        }
+    }
+
+    private Object[] readJson(byte[] bytes) throws Rejected {
+        Object[] values = new Object[FIELDS.length];
+        try (JsonParser parser = JSON.createParser(bytes)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new Rejected(Reason.UNPARSEABLE, "not a JSON object");
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = parser.getCurrentName();
+                JsonToken value = parser.nextToken();
+                int index = fieldIndex(name);
+                if (index < 0) {
+                    // unknown fields are tolerated so probes can add fields without breaking us
+                    parser.skipChildren();
+                    continue;
+                }
+                if (values[index] != null) {
+                    throw new Rejected(Reason.UNPARSEABLE, "field " + name + " appears twice");
+                }
+                values[index] = readJsonValue(parser, value, index);
+            }
+            if (token != JsonToken.END_OBJECT) {
+                throw new Rejected(Reason.UNPARSEABLE, "not a JSON object");
+            }
+            if (parser.nextToken() != null) {
+                throw new Rejected(Reason.UNPARSEABLE, "text after the JSON object");
+            }
+        } catch (JsonEOFException e) {
+            throw new Rejected(Reason.UNPARSEABLE, "truncated JSON");
+        } catch (IOException e) {
+            throw new Rejected(Reason.UNPARSEABLE, "invalid JSON: " + firstLine(e.getMessage()));
+        }
+        return values;
+    }
+
+    private static Object readJsonValue(JsonParser parser, JsonToken value, int index) throws IOException, Rejected {
+        String name = FIELDS[index];
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (index < 3) {
+            if (value != JsonToken.VALUE_STRING) {
+                parser.skipChildren();
+                throw new Rejected(Reason.WRONG_TYPE, "field " + name + " must be a string");
+            }
+            return parser.getText();
+        }
+        if (value != JsonToken.VALUE_NUMBER_INT) {
+            throw new Rejected(Reason.WRONG_TYPE, "field " + name + " must be a whole number");
+        }
+        if (parser.getNumberType() != JsonParser.NumberType.INT && parser.getNumberType() != JsonParser.NumberType.LONG) {
+            throw new Rejected(Reason.WRONG_TYPE, "field " + name + " is out of range");
+        }
+        return parser.getLongValue();
+    }
+
+    private Object[] readCsv(byte[] bytes) throws Rejected {
+        String line = decodeUtf8(bytes);
+        int end = line.length();
+        while (end > 0 && (line.charAt(end - 1) == '\n' || line.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        String[] parts = line.substring(0, end).split(",", -1);
+        if (parts.length != FIELDS.length) {
+            throw new Rejected(Reason.UNPARSEABLE, "expected " + FIELDS.length + " comma-separated fields, got " + parts.length);
+        }
+        Object[] values = new Object[FIELDS.length];
+        for (int i = 0; i < FIELDS.length; i++) {
+            String part = parts[i].trim();
+            if (part.isEmpty()) {
+                values[i] = null;
+            } else if (i < 3) {
+                values[i] = part;
+            } else {
+                try {
+                    values[i] = Long.parseLong(part);
+                } catch (NumberFormatException e) {
+                    throw new Rejected(Reason.WRONG_TYPE, "field " + FIELDS[i] + " must be a whole number");
+                }
+            }
+        }
+        return values;
+    }
+
+    private Call validate(Object[] values) throws Rejected {
+        for (int i = 0; i < FIELDS.length; i++) {
+            if (values[i] == null) {
+                throw new Rejected(Reason.MISSING_FIELD, "field " + FIELDS[i] + " is missing");
+            }
+        }
+        String id = (String) values[0];
+        String src = (String) values[1];
+        String dst = (String) values[2];
+        long start = (Long) values[3];
+        long latency = (Long) values[4];
+        long end = (Long) values[5];
+        if (id.isEmpty()) {
+            throw new Rejected(Reason.MISSING_FIELD, "field id is empty");
+        }
+        if (id.length() > maxIdLength) {
+            throw new Rejected(Reason.OVERSIZE_FIELD, "field id has " + id.length() + " characters, over the limit of " + maxIdLength);
+        }
+        if (!IpAddresses.isValid(src)) {
+            throw new Rejected(Reason.INVALID_IP, "field src_ip is not an IP address: " + abbreviate(src));
+        }
+        if (!IpAddresses.isValid(dst)) {
+            throw new Rejected(Reason.INVALID_IP, "field dst_ip is not an IP address: " + abbreviate(dst));
+        }
+        if (latency < 0) {
+            throw new Rejected(Reason.NEGATIVE_LATENCY, "latency_msec is negative: " + latency);
+        }
+        if (start < 0 || end < 0) {
+            throw new Rejected(Reason.NEGATIVE_VALUE, "start_at_ms and end_at_ms must not be negative");
+        }
+        if (start > Long.MAX_VALUE - latency || start + latency != end) {
+            throw new Rejected(Reason.END_MISMATCH, "end_at_ms " + end + " is not start_at_ms + latency_msec (" + start + " + " + latency + ")");
+        }
+        return new Call(id, src, dst, start, latency, end);
+    }
+
+    private static int fieldIndex(String name) {
+        for (int i = 0; i < FIELDS.length; i++) {
+            if (FIELDS[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String decodeUtf8(byte[] bytes) throws Rejected {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new Rejected(Reason.UNPARSEABLE, "not UTF-8 text");
+        }
+    }
+
+    private static String abbreviate(String text) {
+        String oneLine = text.replace('\n', ' ').replace('\r', ' ');
+        return oneLine.length() <= 60 ? "'" + oneLine + "'" : "'" + oneLine.substring(0, 60) + "...'";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,62 @@
+package io.callstitch.rekey;
+
+import java.nio.ByteBuffer;
+import io.callstitch.schema.ParsedInput;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.connectors.kafka.KafkaDeserializationSchema;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Parses each raw Kafka record where it is read, so that the per-partition watermark generator sees
+ * its end_at_ms, and so that a rejection still knows the partition and offset it came from.
+ * Never throws: every record becomes a {@link ParsedInput}, valid or not.
+ */
+public final class RawCallDeserializer implements KafkaDeserializationSchema<ParsedInput> {
+    private static final long serialVersionUID = 1L;
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private final InputFormat format;
+    private final int maxRecordBytes;
+    private final int maxIdLength;
+    private transient CallParser parser;
+
+    public RawCallDeserializer(InputFormat format, RekeyOptions.Settings settings) {
+        this.format = format;
+        this.maxRecordBytes = settings.maxRecordBytes;
+        this.maxIdLength = settings.maxIdLength;
+    }
+
+    @Override
+    public ParsedInput deserialize(ConsumerRecord<byte[], byte[]> record) {
+        if (parser == null) {
+            parser = new CallParser(format, maxRecordBytes, maxIdLength);
+        }
+        byte[] value = record.value() == null ? NO_BYTES : record.value();
+        return parse(parser, value, record.topic(), record.partition(), record.offset());
+    }
+
+    /** One record's parse with its origin; the file mode uses it with the line number as offset. */
+    public static ParsedInput parse(CallParser parser, byte[] value, String topic, int partition, long offset) {
+        CallParser.Result result = parser.parse(value);
+        return ParsedInput.newBuilder()
+                .setCall(result.call)
+                .setReason(result.reason)
+                .setDetail(result.detail)
+                .setOriginal(ByteBuffer.wrap(value))
+                .setTopic(topic)
+                .setPartition(partition)
+                .setOffset(offset)
+                .build();
+    }
+
+    @Override
+    public boolean isEndOfStream(ParsedInput nextElement) {
+        return false;
+    }
+
+    @Override
+    public TypeInformation<ParsedInput> getProducedType() {
+        return new AvroTypeInfo<>(ParsedInput.class);
+    }
+}

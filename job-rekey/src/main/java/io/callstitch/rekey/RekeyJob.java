@@ -1,0 +1,107 @@
+package io.callstitch.rekey;
+
+import io.callstitch.common.AvroKafkaSerializer;
+import io.callstitch.common.Cli;
+import io.callstitch.common.KafkaEnds;
+import io.callstitch.common.KafkaTopics;
+import io.callstitch.common.UsageException;
+import io.callstitch.rekey.operators.AppendWatermarkMarks;
+import io.callstitch.rekey.operators.DeadLetters;
+import io.callstitch.rekey.operators.DropDuplicates;
+import io.callstitch.rekey.operators.FileUnderBothIps;
+import io.callstitch.rekey.operators.RouteRejects;
+import io.callstitch.schema.ByIpRecord;
+import io.callstitch.schema.Call;
+import io.callstitch.schema.DeadLetter;
+import io.callstitch.schema.ParsedInput;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.SinkFunction;
+import org.apache.flink.streaming.connectors.kafka.FlinkKafkaConsumer;
+
+/**
+ * job-rekey: raw probe records (round-robin over the raw topic) to calls filed by ip.
+ *
+ * <pre>
+ * raw topic --parse, per-partition watermarks--> route rejects --keyBy id--> drop duplicates
+ *   --> file under both ips --> append watermark marks --> calls.by-ip
+ * rejects and conflicting duplicates --> calls.dead-letter
+ * </pre>
+ */
+public final class RekeyJob {
+    private RekeyJob() {}
+
+    /** What the operators of job-rekey produce: calls by ip (no marks yet) and rejected records. */
+    public static final class Streams {
+        public final DataStream<ByIpRecord> byIp;
+        public final DataStream<DeadLetter> deadLetters;
+
+        Streams(DataStream<ByIpRecord> byIp, DataStream<DeadLetter> deadLetters) {
+            this.byIp = byIp;
+            this.deadLetters = deadLetters;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        RekeyOptions options = RekeyOptions.parseOrExit(args);
+        int byIpPartitions = 0;
+        try {
+            KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
+            KafkaTopics.partitionCount(options.kafka.bootstrap, options.deadLetterTopic);
+            byIpPartitions = KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
+        } catch (UsageException e) {
+            Cli.exitWithUsageError("job-rekey", e.getMessage());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        KafkaEnds.configure(env, options.kafka);
+
+        FlinkKafkaConsumer<ParsedInput> consumer = KafkaEnds.source(options.kafka, options.inputTopic,
+                new RawCallDeserializer(options.inputFormat, options.settings));
+        consumer.assignTimestampsAndWatermarks(QuietPartitionWatermarks.of(options.settings));
+        DataStream<ParsedInput> parsed = env.addSource(consumer).uid("rekey-source").name("Read raw calls");
+
+        build(parsed,
+                KafkaEnds.sink(options.kafka, options.outputTopic, new ByIpSerializer(options.outputTopic)),
+                KafkaEnds.sink(options.kafka, options.deadLetterTopic,
+                        new AvroKafkaSerializer<>(options.deadLetterTopic, DeadLetter.class, RekeyJob::deadLetterKey)),
+                options.settings, byIpPartitions);
+        env.execute("callstitch job-rekey");
+    }
+
+    /**
+     * The whole job between its ends: parsed records carrying event timestamps and watermarks in, calls
+     * by ip followed by watermark marks (one per partition of the by-ip topic) and dead letters out.
+     */
+    public static void build(DataStream<ParsedInput> parsed, SinkFunction<ByIpRecord> byIpSink,
+            SinkFunction<DeadLetter> deadLetterSink, RekeyOptions.Settings settings, int byIpPartitions) {
+        Streams streams = rekey(parsed, settings);
+        streams.byIp
+                .transform("Append watermark marks", new AvroTypeInfo<>(ByIpRecord.class), new AppendWatermarkMarks(byIpPartitions))
+                .uid("rekey-marks")
+                .addSink(byIpSink).uid("rekey-by-ip-sink").name("Write calls by ip");
+        streams.deadLetters.addSink(deadLetterSink).uid("rekey-dead-letter-sink").name("Write dead letters");
+    }
+
+    /** The operators of job-rekey without Kafka, for the file mode and tests. */
+    public static Streams rekey(DataStream<ParsedInput> parsed, RekeyOptions.Settings settings) {
+        SingleOutputStreamOperator<ParsedInput> valid = parsed
+                .process(new RouteRejects()).returns(new AvroTypeInfo<>(ParsedInput.class))
+                .uid("rekey-route-rejects").name("Route rejected records");
+        SingleOutputStreamOperator<Call> unique = valid
+                .keyBy(input -> input.getCall().getId(), Types.STRING)
+                .process(new DropDuplicates(settings.duplicateRetentionMs)).returns(new AvroTypeInfo<>(Call.class))
+                .uid("rekey-drop-duplicates").name("Drop duplicate ids");
+        DataStream<ByIpRecord> byIp = unique
+                .flatMap(new FileUnderBothIps()).returns(new AvroTypeInfo<>(ByIpRecord.class))
+                .uid("rekey-file-under-ips").name("File each call under its two ips");
+        DataStream<DeadLetter> deadLetters = valid.getSideOutput(DeadLetters.TAG).union(unique.getSideOutput(DeadLetters.TAG));
+        return new Streams(byIp, deadLetters);
+    }
+
+    private static String deadLetterKey(DeadLetter letter) {
+        return letter.getTopic() + "/" + letter.getPartition() + "/" + letter.getOffset();
+    }
+}

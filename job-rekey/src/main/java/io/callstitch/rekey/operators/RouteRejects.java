@@ -1,0 +1,50 @@
+package io.callstitch.rekey.operators;
+
+import java.util.EnumMap;
+import java.util.Map;
+import io.callstitch.schema.ParsedInput;
+import io.callstitch.schema.Reason;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Passes valid calls on and sends every rejected record to the dead-letter side output with its
+ * reason. Stateless. Metrics: {@code callsIn}, {@code validCalls} and {@code deadLetters.<REASON>}.
+ */
+public final class RouteRejects extends ProcessFunction<ParsedInput, ParsedInput> {
+    private static final long serialVersionUID = 1L;
+
+    private transient Counter callsIn;
+    private transient Counter validCalls;
+    private transient Map<Reason, Counter> rejected;
+
+    @Override
+    public void open(Configuration parameters) {
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        callsIn = metrics.counter("callsIn");
+        validCalls = metrics.counter("validCalls");
+        rejected = new EnumMap<>(Reason.class);
+        MetricGroup byReason = metrics.addGroup("deadLetters");
+        for (Reason reason : Reason.values()) {
+            if (reason != Reason.DUPLICATE_ID_CONFLICT) {
+                rejected.put(reason, byReason.counter(reason.name()));
+            }
+        }
+    }
+
+    @Override
+    public void processElement(ParsedInput input, Context ctx, Collector<ParsedInput> out) {
+        callsIn.inc();
+        if (input.getCall() != null) {
+            validCalls.inc();
+            out.collect(input);
+            return;
+        }
+        Reason reason = input.getReason() != null ? input.getReason() : Reason.UNPARSEABLE;
+        rejected.get(reason).inc();
+        ctx.output(DeadLetters.TAG, DeadLetters.of(input, reason, input.getDetail() != null ? input.getDetail() : "rejected"));
+    }
+}

@@ -1,0 +1,93 @@
+package io.callstitch.rekey;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import io.callstitch.schema.Call;
+import io.callstitch.schema.Reason;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CallParserTest {
+    private final CallParser json = new CallParser(InputFormat.JSON, 1024, 16);
+    private final CallParser csv = new CallParser(InputFormat.CSV, 1024, 16);
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void readsTheSeedRecordAsJson() {
+        CallParser.Result result = json.parse(bytes(
+                "{\"id\":\"id1\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1000,\"latency_msec\":500,\"end_at_ms\":1500}"));
+        assertEquals(new Call("id1", "10.0.0.1", "10.0.0.2", 1000L, 500L, 1500L), result.call);
+        assertNull(result.reason);
+    }
+
+    @Test
+    void toleratesUnknownFieldsInAnyOrder() {
+        CallParser.Result result = json.parse(bytes(
+                "{\"end_at_ms\":1500,\"probe\":{\"v\":[1,2]},\"latency_msec\":500,\"id\":\"id1\",\"dst_ip\":\"10.0.0.2\",\"src_ip\":\"10.0.0.1\",\"start_at_ms\":1000}"));
+        assertTrue(result.isValid(), String.valueOf(result.detail));
+    }
+
+    @Test
+    void readsTheSeedRecordAsCsv() {
+        assertEquals(new Call("id1", "10.0.0.1", "10.0.0.2", 1000L, 500L, 1500L), csv.parse(bytes("id1,10.0.0.1,10.0.0.2,1000,500,1500\n")).call);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "UNPARSEABLE|not json",
+        "UNPARSEABLE|[1,2]",
+        "UNPARSEABLE|{\"id\":\"a\"",
+        "UNPARSEABLE|{\"id\":\"a\",\"id\":\"b\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1,\"latency_msec\":1,\"end_at_ms\":2}",
+        "UNPARSEABLE|{\"id\":\"a\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1,\"latency_msec\":1,\"end_at_ms\":2} {}",
+        "MISSING_FIELD|{\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1,\"latency_msec\":1,\"end_at_ms\":2}",
+        "MISSING_FIELD|{\"id\":null,\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1,\"latency_msec\":1,\"end_at_ms\":2}",
+        "MISSING_FIELD|{\"id\":\"\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1,\"latency_msec\":1,\"end_at_ms\":2}",
+        "WRONG_TYPE|{\"id\":7,\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1,\"latency_msec\":1,\"end_at_ms\":2}",
+        "WRONG_TYPE|{\"id\":\"a\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":\"1\",\"latency_msec\":1,\"end_at_ms\":2}",
+        "WRONG_TYPE|{\"id\":\"a\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1.5,\"latency_msec\":1,\"end_at_ms\":2}",
+        "WRONG_TYPE|{\"id\":\"a\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":99999999999999999999,\"latency_msec\":1,\"end_at_ms\":2}",
+        "NEGATIVE_LATENCY|{\"id\":\"a\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":10,\"latency_msec\":-1,\"end_at_ms\":9}",
+        "NEGATIVE_VALUE|{\"id\":\"a\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":-10,\"latency_msec\":1,\"end_at_ms\":-9}",
+        "END_MISMATCH|{\"id\":\"a\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":10,\"latency_msec\":1,\"end_at_ms\":12}",
+        "END_MISMATCH|{\"id\":\"a\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":9223372036854775807,\"latency_msec\":1,\"end_at_ms\":0}",
+        "INVALID_IP|{\"id\":\"a\",\"src_ip\":\"host-a\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1,\"latency_msec\":1,\"end_at_ms\":2}",
+        "INVALID_IP|{\"id\":\"a\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.256\",\"start_at_ms\":1,\"latency_msec\":1,\"end_at_ms\":2}",
+        "OVERSIZE_FIELD|{\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1,\"latency_msec\":1,\"end_at_ms\":2}",
+    })
+    void rejectsJsonWithTheRightReason(Reason reason, String record) {
+        CallParser.Result result = json.parse(bytes(record));
+        assertEquals(reason, result.reason, String.valueOf(result.detail));
+        assertNull(result.call);
+        assertTrue(result.detail != null && !result.detail.isEmpty() && !result.detail.contains("\n"));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "UNPARSEABLE|id1,10.0.0.1,10.0.0.2,1000,500",
+        "MISSING_FIELD|id1,,10.0.0.2,1000,500,1500",
+        "WRONG_TYPE|id1,10.0.0.1,10.0.0.2,abc,500,1500",
+        "END_MISMATCH|id1,10.0.0.1,10.0.0.2,1000,500,1501",
+    })
+    void rejectsCsvWithTheRightReason(Reason reason, String record) {
+        assertEquals(reason, csv.parse(bytes(record)).reason);
+    }
+
+    @Test
+    void rejectsOversizeRecordsBeforeParsing() {
+        assertEquals(Reason.OVERSIZE_FIELD, json.parse(new byte[2048]).reason);
+    }
+
+    @Test
+    void rejectsBytesThatAreNotUtf8() {
+        assertEquals(Reason.UNPARSEABLE, csv.parse(new byte[] {(byte) 0xff, (byte) 0xfe, ','}).reason);
+        assertEquals(Reason.UNPARSEABLE, json.parse(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}).reason);
+        assertEquals(Reason.UNPARSEABLE, json.parse(new byte[0]).reason);
+    }
+}
