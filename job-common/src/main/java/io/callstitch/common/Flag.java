@@ -41,6 +41,11 @@ public final class Flag<T> implements Serializable {
         return of(name, defaultText, help, Flag::nonEmpty);
     }
 
+    /** A text flag the user must give. */
+    public static Flag<String> requiredText(String name, String help) {
+        return required(name, help, Flag::nonEmpty);
+    }
+
     public static Flag<Integer> positiveInt(String name, String defaultText, String help) {
         return of(name, defaultText, help, text -> {
             long value = parseLong(text);

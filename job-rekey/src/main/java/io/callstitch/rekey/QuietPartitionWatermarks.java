@@ -18,9 +18,9 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  *
  * <p>Quiet partitions: a partition that never delivered a call is marked idle after the idle timeout,
  * so it cannot stall the job. A partition that delivered calls and then went quiet for the idle
- * timeout lets its watermark follow the wall clock from its newest record: the probes stamp calls
- * with wall-clock time, so once traffic stops the last calls are still flushed, D + L + one bucket
- * after the quiet began, instead of waiting for the next record forever.
+ * timeout does what {@link WhenQuiet} says: by default its watermark follows the wall clock from its
+ * newest record, so once traffic stops the last calls are still flushed instead of waiting for the
+ * next record forever.
  */
 public final class QuietPartitionWatermarks implements WatermarkStrategy<ParsedInput> {
     private static final long serialVersionUID = 1L;
@@ -33,16 +33,19 @@ public final class QuietPartitionWatermarks implements WatermarkStrategy<ParsedI
 
     private final long maxOutOfOrdernessMs;
     private final long idleTimeoutMs;
+    private final WhenQuiet whenQuiet;
     private final Clock clock;
 
-    public QuietPartitionWatermarks(long maxOutOfOrdernessMs, long idleTimeoutMs, Clock clock) {
+    public QuietPartitionWatermarks(long maxOutOfOrdernessMs, long idleTimeoutMs, WhenQuiet whenQuiet, Clock clock) {
         this.maxOutOfOrdernessMs = maxOutOfOrdernessMs;
         this.idleTimeoutMs = idleTimeoutMs;
+        this.whenQuiet = whenQuiet;
         this.clock = clock;
     }
 
     public static QuietPartitionWatermarks of(RekeyOptions.Settings settings) {
-        return new QuietPartitionWatermarks(settings.maxOutOfOrdernessMs, settings.idleTimeoutMs, System::currentTimeMillis);
+        return new QuietPartitionWatermarks(settings.maxOutOfOrdernessMs, settings.idleTimeoutMs, settings.whenQuiet,
+                System::currentTimeMillis);
     }
 
     @Override
@@ -55,21 +58,23 @@ public final class QuietPartitionWatermarks implements WatermarkStrategy<ParsedI
 
     @Override
     public WatermarkGenerator<ParsedInput> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
-        return new Generator(maxOutOfOrdernessMs, idleTimeoutMs, clock);
+        return new Generator(maxOutOfOrdernessMs, idleTimeoutMs, whenQuiet, clock);
     }
 
     static final class Generator implements WatermarkGenerator<ParsedInput> {
         private final long maxOutOfOrdernessMs;
         private final long idleTimeoutMs;
+        private final WhenQuiet whenQuiet;
         private final Clock clock;
         private final long createdAtMs;
         private long maxEndMs = Long.MIN_VALUE;
         private long lastCallAtMs;
         private long emitted = Long.MIN_VALUE;
 
-        Generator(long maxOutOfOrdernessMs, long idleTimeoutMs, Clock clock) {
+        Generator(long maxOutOfOrdernessMs, long idleTimeoutMs, WhenQuiet whenQuiet, Clock clock) {
             this.maxOutOfOrdernessMs = maxOutOfOrdernessMs;
             this.idleTimeoutMs = idleTimeoutMs;
+            this.whenQuiet = whenQuiet;
             this.clock = clock;
             this.createdAtMs = clock.nowMs();
         }
@@ -95,7 +100,7 @@ public final class QuietPartitionWatermarks implements WatermarkStrategy<ParsedI
             }
             long watermark = maxEndMs - maxOutOfOrdernessMs - 1;
             long quietMs = now - lastCallAtMs;
-            if (quietMs >= idleTimeoutMs) {
+            if (whenQuiet == WhenQuiet.FOLLOW_WALL_CLOCK && quietMs >= idleTimeoutMs) {
                 watermark += quietMs;
             }
             if (watermark > emitted) {

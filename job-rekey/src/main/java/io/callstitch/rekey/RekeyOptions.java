@@ -27,6 +27,9 @@ public final class RekeyOptions implements Serializable {
             "how far behind the newest end_at_ms of its partition a record may arrive and still count as on time");
     public static final Flag<Long> IDLE_TIMEOUT_MS = Flag.positiveLong("idle-timeout-ms", "10000",
             "a raw partition quiet for this long stops holding the watermark back (see README: quiet partitions)");
+    public static final Flag<WhenQuiet> WHEN_QUIET = Flag.choice("when-quiet", WhenQuiet.FOLLOW_WALL_CLOCK,
+            "what the watermark of a partition quiet for the idle timeout does: follow-wall-clock (flushes the tail) or wait",
+            WhenQuiet.class);
     public static final Flag<Long> DUPLICATE_RETENTION_MS = Flag.nonNegativeLong("duplicate-retention-ms", "60000",
             "how long after a call's end_at_ms (event time) its id is remembered to drop or reject duplicates");
     public static final Flag<Integer> MAX_RECORD_BYTES = Flag.positiveInt("max-record-bytes", "65536",
@@ -53,20 +56,29 @@ public final class RekeyOptions implements Serializable {
 
         public final long maxOutOfOrdernessMs;
         public final long idleTimeoutMs;
+        public final WhenQuiet whenQuiet;
         public final long duplicateRetentionMs;
         public final int maxRecordBytes;
         public final int maxIdLength;
 
-        public Settings(long maxOutOfOrdernessMs, long idleTimeoutMs, long duplicateRetentionMs, int maxRecordBytes, int maxIdLength) {
+        public Settings(long maxOutOfOrdernessMs, long idleTimeoutMs, WhenQuiet whenQuiet, long duplicateRetentionMs,
+                int maxRecordBytes, int maxIdLength) {
             this.maxOutOfOrdernessMs = maxOutOfOrdernessMs;
             this.idleTimeoutMs = idleTimeoutMs;
+            this.whenQuiet = whenQuiet;
             this.duplicateRetentionMs = duplicateRetentionMs;
             this.maxRecordBytes = maxRecordBytes;
             this.maxIdLength = maxIdLength;
         }
 
+        /** For a bounded input (a file): its end flushes everything, so a quiet input just waits. */
+        public static Settings forBoundedInput(FlagSet.Values values) {
+            return new Settings(values.get(MAX_OUT_OF_ORDERNESS_MS), Long.MAX_VALUE, WhenQuiet.WAIT,
+                    values.get(DUPLICATE_RETENTION_MS), values.get(MAX_RECORD_BYTES), values.get(MAX_ID_LENGTH));
+        }
+
         public static Settings from(FlagSet.Values values) {
-            return new Settings(values.get(MAX_OUT_OF_ORDERNESS_MS), values.get(IDLE_TIMEOUT_MS),
+            return new Settings(values.get(MAX_OUT_OF_ORDERNESS_MS), values.get(IDLE_TIMEOUT_MS), values.get(WHEN_QUIET),
                     values.get(DUPLICATE_RETENTION_MS), values.get(MAX_RECORD_BYTES), values.get(MAX_ID_LENGTH));
         }
     }
@@ -82,12 +94,18 @@ public final class RekeyOptions implements Serializable {
 
     /** The flags that shape the operators, for programs (the file mode) that run them without Kafka. */
     public static List<Flag<?>> settingsFlags() {
-        return List.of(INPUT_FORMAT, MAX_OUT_OF_ORDERNESS_MS, IDLE_TIMEOUT_MS, DUPLICATE_RETENTION_MS, MAX_RECORD_BYTES, MAX_ID_LENGTH);
+        return List.of(INPUT_FORMAT, MAX_OUT_OF_ORDERNESS_MS, DUPLICATE_RETENTION_MS, MAX_RECORD_BYTES, MAX_ID_LENGTH);
+    }
+
+    /** The flags about quiet raw partitions; they only mean something on an unbounded input. */
+    public static List<Flag<?>> quietFlags() {
+        return List.of(IDLE_TIMEOUT_MS, WHEN_QUIET);
     }
 
     private static List<Flag<?>> flags() {
         List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, OUTPUT_TOPIC, DEAD_LETTER_TOPIC, GROUP_ID));
         flags.addAll(settingsFlags());
+        flags.addAll(quietFlags());
         flags.addAll(KafkaJobOptions.FLAGS);
         return flags;
     }

@@ -31,7 +31,7 @@ class QuietPartitionWatermarksTest {
         }
     };
     private final QuietPartitionWatermarks.Generator generator =
-            new QuietPartitionWatermarks.Generator(30_000, 10_000, () -> now);
+            new QuietPartitionWatermarks.Generator(30_000, 10_000, WhenQuiet.FOLLOW_WALL_CLOCK, () -> now);
 
     private static ParsedInput valid(long end) {
         return new ParsedInput(new Call("x", "10.0.0.1", "10.0.0.2", end - 10, 10L, end), null, null, ByteBuffer.allocate(0), "t", 0, 0L);
@@ -65,6 +65,17 @@ class QuietPartitionWatermarksTest {
         now += 40_000;
         generator.onPeriodicEmit(output);
         assertEquals(List.of(69_999L, 79_999L, 119_999L), emitted);
+    }
+
+    @Test
+    void withWaitAQuietPartitionHoldsItsWatermark() {
+        QuietPartitionWatermarks.Generator waiting = new QuietPartitionWatermarks.Generator(30_000, 10_000, WhenQuiet.WAIT, () -> now);
+        waiting.onEvent(valid(100_000), 100_000, output);
+        waiting.onPeriodicEmit(output);
+        now += 60_000;
+        waiting.onPeriodicEmit(output);
+        assertEquals(List.of(69_999L), emitted);
+        assertFalse(idle);
     }
 
     @Test

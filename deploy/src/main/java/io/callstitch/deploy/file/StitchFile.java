@@ -1,0 +1,111 @@
+package io.callstitch.deploy.file;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import io.callstitch.assemble.StitchedJson;
+import io.callstitch.rekey.QuietPartitionWatermarks;
+import io.callstitch.schema.ParsedInput;
+import io.callstitch.schema.Status;
+import io.callstitch.schema.StitchedCall;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The file mode: {@code deploy/local/stitch-file --in calls.jsonl --out stitched.jsonl}. Runs the three
+ * jobs' operators chained in one local Flink run over a file of records and writes the stitched calls,
+ * sorted by start_at_ms then id so that equal inputs give byte-equal files.
+ */
+public final class StitchFile {
+    private StitchFile() {}
+
+    /** What a run did, for the summary line and for tests. */
+    public static final class Summary {
+        public final Map<Status, Long> byStatus = new EnumMap<>(Status.class);
+        public long deadLetters;
+
+        public long stitched() {
+            return byStatus.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder text = new StringBuilder().append(stitched()).append(" calls stitched (");
+            String sep = "";
+            for (Map.Entry<Status, Long> entry : byStatus.entrySet()) {
+                text.append(sep).append(entry.getKey()).append(' ').append(entry.getValue());
+                sep = ", ";
+            }
+            return text.append("), ").append(deadLetters).append(" dead letters").toString();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        StitchFileOptions options = StitchFileOptions.parseOrExit(args);
+        Summary summary = run(options);
+        System.out.println("stitch-file: " + summary + "; stitched calls in " + options.out
+                + (summary.deadLetters > 0 ? ", dead letters in " + options.deadLetterOut : ""));
+    }
+
+    public static Summary run(StitchFileOptions options) throws Exception {
+        Path stitchedParts = Files.createTempFile("callstitch-stitched", ".jsonl");
+        try {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism, new Configuration());
+            env.getConfig().disableGenericTypes();
+            DataStream<ParsedInput> parsed = env
+                    .addSource(new LineFileSource(options.in, options.inputFormat, options.rekey), "Read " + options.in.getFileName(),
+                            new AvroTypeInfo<>(ParsedInput.class))
+                    .setParallelism(1)
+                    .assignTimestampsAndWatermarks(QuietPartitionWatermarks.of(options.rekey)).setParallelism(1);
+            StitchPipeline.Outputs outputs = StitchPipeline.stitch(parsed, options.rekey, options.buckets, options.assemblyTimeoutMs);
+            outputs.stitched.addSink(new LineFileSink<>(stitchedParts.toString(), StitchedJson::toJson))
+                    .setParallelism(1).name("Write stitched calls");
+            outputs.deadLetters.addSink(new LineFileSink<>(options.deadLetterOut.toString(), DeadLetterJson::write))
+                    .setParallelism(1).name("Write dead letters");
+            env.execute("callstitch stitch-file");
+            Summary summary = writeSorted(stitchedParts, options.out);
+            summary.deadLetters = countLines(options.deadLetterOut);
+            if (summary.deadLetters == 0) {
+                Files.deleteIfExists(options.deadLetterOut);
+            }
+            return summary;
+        } finally {
+            Files.deleteIfExists(stitchedParts);
+        }
+    }
+
+    private static Summary writeSorted(Path parts, Path out) throws IOException {
+        List<StitchedCall> calls = new ArrayList<>();
+        for (String line : Files.readAllLines(parts, StandardCharsets.UTF_8)) {
+            calls.add(StitchedJson.parse(line));
+        }
+        calls.sort((a, b) -> a.getStartAtMs() != b.getStartAtMs()
+                ? Long.compare(a.getStartAtMs(), b.getStartAtMs()) : a.getId().compareTo(b.getId()));
+        Summary summary = new Summary();
+        try (BufferedWriter writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            for (StitchedCall call : calls) {
+                writer.write(StitchedJson.toJson(call));
+                writer.write('\n');
+                summary.byStatus.merge(call.getStatus(), 1L, Long::sum);
+            }
+        }
+        return summary;
+    }
+
+    private static long countLines(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.count();
+        }
+    }
+}

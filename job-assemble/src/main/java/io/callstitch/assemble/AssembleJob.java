@@ -1,0 +1,84 @@
+package io.callstitch.assemble;
+
+import io.callstitch.assemble.operators.AssembleCalls;
+import io.callstitch.common.AvroKafkaDeserializer;
+import io.callstitch.common.AvroKafkaSerializer;
+import io.callstitch.common.Cli;
+import io.callstitch.common.KafkaEnds;
+import io.callstitch.common.KafkaTopics;
+import io.callstitch.common.UsageException;
+import io.callstitch.schema.EdgePiece;
+import io.callstitch.schema.StitchedCall;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.SinkFunction;
+import org.apache.flink.streaming.connectors.kafka.KafkaSerializationSchema;
+
+/**
+ * job-assemble: reads the edge pieces of {@code calls.edges}, gathers them per call id and writes each
+ * call once to {@code calls.stitched}.
+ *
+ * <pre>
+ *   calls.edges (EdgePiece, key = call id)
+ *     → keyBy call id → {@link AssembleCalls}
+ *     → calls.stitched (StitchedCall as Avro or JSON, key = call id)
+ * </pre>
+ */
+public final class AssembleJob {
+    public static final String JOB_NAME = "job-assemble";
+
+    private AssembleJob() {}
+
+    public static void main(String[] args) throws Exception {
+        AssembleOptions options = AssembleOptions.parseOrExit(args);
+        try {
+            KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
+            KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
+        } catch (UsageException e) {
+            Cli.exitWithUsageError(JOB_NAME, e.getMessage());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        KafkaEnds.configure(env, options.kafka);
+        DataStream<EdgePiece> pieces = env
+                .addSource(KafkaEnds.source(options.kafka, options.inputTopic, new AvroKafkaDeserializer<>(EdgePiece.class)))
+                .uid("assemble-source").name("Read edge pieces");
+        build(pieces, KafkaEnds.sink(options.kafka, options.outputTopic, serializer(options)), options.assemblyTimeoutMs);
+        env.execute("callstitch " + JOB_NAME);
+    }
+
+    /**
+     * The whole job between its ends: the Kafka ends in production, a collection source and a
+     * collecting sink in tests. Incomplete calls leave by the processing-time timeout only.
+     */
+    public static void build(DataStream<EdgePiece> pieces, SinkFunction<StitchedCall> sink, long timeoutMs) {
+        assemble(pieces, timeoutMs, false).addSink(sink).uid("assemble-sink").name("Write stitched calls");
+    }
+
+    /**
+     * Gathers the pieces of each call by id and emits each call once; see {@link AssembleCalls}.
+     *
+     * @param timeoutMs processing time after a call's first piece at which it is emitted as {@code INCOMPLETE}
+     * @param flushAtEndOfInput true for bounded input: the final watermark emits the calls still
+     *     waiting for pieces as {@code INCOMPLETE} instead of losing them
+     */
+    public static DataStream<StitchedCall> assemble(DataStream<EdgePiece> pieces, long timeoutMs, boolean flushAtEndOfInput) {
+        return pieces
+                .keyBy(piece -> piece.getCall().getId(), Types.STRING)
+                .process(new AssembleCalls(timeoutMs, flushAtEndOfInput))
+                .returns(new AvroTypeInfo<>(StitchedCall.class))
+                .uid("assemble-calls")
+                .name("Assemble calls by id");
+    }
+
+    static KafkaSerializationSchema<StitchedCall> serializer(AssembleOptions options) {
+        switch (options.outputFormat) {
+            case JSON:
+                return new StitchedJsonKafkaSerializer(options.outputTopic);
+            case AVRO:
+            default:
+                return new AvroKafkaSerializer<>(options.outputTopic, StitchedCall.class, StitchedCall::getId);
+        }
+    }
+}

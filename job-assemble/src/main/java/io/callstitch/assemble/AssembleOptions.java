@@ -1,0 +1,76 @@
+package io.callstitch.assemble;
+
+import io.callstitch.common.Cli;
+import io.callstitch.common.Flag;
+import io.callstitch.common.FlagSet;
+import io.callstitch.common.KafkaJobOptions;
+import io.callstitch.common.UsageException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The flags of job-assemble; {@code --help} lists them. */
+public final class AssembleOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** How calls are written to the output topic. */
+    public enum OutputFormat {
+        /** Avro binary of {@code StitchedCall}, as the other callstitch topics. */
+        AVRO,
+        /** One JSON object per record, see {@link StitchedJson}. */
+        JSON
+    }
+
+    public static final Flag<String> INPUT_TOPIC =
+            Flag.text("input-topic", "calls.edges", "topic of the edge pieces written by job-match, keyed by call id");
+    public static final Flag<String> OUTPUT_TOPIC =
+            Flag.text("output-topic", "calls.stitched", "topic the stitched calls are written to, keyed by call id");
+    public static final Flag<OutputFormat> OUTPUT_FORMAT = Flag.choice("output-format", OutputFormat.AVRO,
+            "format of the stitched calls: avro or json (one object per record)", OutputFormat.class);
+    public static final Flag<Long> ASSEMBLY_TIMEOUT_MS = Flag.positiveLong("assembly-timeout-ms", "300000",
+            "processing time after a call's first piece at which it is written as INCOMPLETE if pieces are missing");
+    public static final Flag<String> GROUP_ID = KafkaJobOptions.groupIdFlag("callstitch-assemble");
+
+    public static final FlagSet FLAGS = new FlagSet("job-assemble",
+            "Reads the edge pieces of topic calls.edges, gathers the pieces of each call by id, and writes each call\n"
+                    + "once, with its sorted parents and children and a status, to topic calls.stitched.",
+            allFlags());
+
+    public final KafkaJobOptions kafka;
+    public final String inputTopic;
+    public final String outputTopic;
+    public final OutputFormat outputFormat;
+    public final long assemblyTimeoutMs;
+
+    public AssembleOptions(FlagSet.Values values) throws UsageException {
+        this.kafka = new KafkaJobOptions(values, GROUP_ID);
+        this.inputTopic = values.get(INPUT_TOPIC);
+        this.outputTopic = values.get(OUTPUT_TOPIC);
+        this.outputFormat = values.get(OUTPUT_FORMAT);
+        this.assemblyTimeoutMs = values.get(ASSEMBLY_TIMEOUT_MS);
+        if (inputTopic.equals(outputTopic)) {
+            throw new UsageException("flags --" + INPUT_TOPIC.name() + " and --" + OUTPUT_TOPIC.name()
+                    + " name the same topic " + inputTopic);
+        }
+    }
+
+    /**
+     * Parses the arguments without exiting: {@code --help} prints to {@code helpOut} and raises
+     * {@link Cli.HelpShown}; a mistake raises {@link UsageException} naming the flag.
+     */
+    public static AssembleOptions parse(String[] args, PrintStream helpOut) throws UsageException, Cli.HelpShown {
+        return Cli.parse(FLAGS, args, AssembleOptions::new, helpOut);
+    }
+
+    /** Parses the arguments, or ends the program with help (exit 0) or one line of error (exit 2). */
+    public static AssembleOptions parseOrExit(String[] args) {
+        return Cli.parseOrExit(FLAGS, args, AssembleOptions::new);
+    }
+
+    private static List<Flag<?>> allFlags() {
+        List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, OUTPUT_TOPIC, OUTPUT_FORMAT, ASSEMBLY_TIMEOUT_MS, GROUP_ID));
+        flags.addAll(KafkaJobOptions.FLAGS);
+        return flags;
+    }
+}

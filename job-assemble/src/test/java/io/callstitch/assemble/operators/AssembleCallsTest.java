@@ -1,0 +1,311 @@
+package io.callstitch.assemble.operators;
+
+import static io.callstitch.assemble.Fixtures.call;
+import static io.callstitch.assemble.Fixtures.child;
+import static io.callstitch.assemble.Fixtures.late;
+import static io.callstitch.assemble.Fixtures.overMaxLatency;
+import static io.callstitch.assemble.Fixtures.parent;
+import static io.callstitch.assemble.Fixtures.stitched;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callstitch.schema.Call;
+import io.callstitch.schema.EdgePiece;
+import io.callstitch.schema.Status;
+import io.callstitch.schema.StitchedCall;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.metrics.groups.OperatorMetricGroup;
+import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AssembleCallsTest {
+    private static final long TIMEOUT_MS = 60_000;
+
+    // seed example 1: id1 → id2 → id3, each call within one 1 s bucket, so two pieces each
+    private static final Call ID1 = call("id1", "10.0.0.1", "10.0.0.2", 1000, 1500);
+    private static final Call ID2 = call("id2", "10.0.0.2", "10.0.0.3", 1100, 1300);
+    private static final Call ID3 = call("id3", "10.0.0.3", "10.0.0.4", 1120, 1220);
+    // over three 1 s buckets: one CHILD piece and three PARENT pieces
+    private static final Call LONG = call("id7", "10.0.0.2", "10.0.0.3", 1500, 3200);
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private CapturedMetrics metrics;
+    private KeyedOneInputStreamOperatorTestHarness<String, EdgePiece, StitchedCall> harness;
+
+    @AfterEach
+    void closeHarnesses() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    @Test
+    void emitsOnceWhenLastPieceArrives() throws Exception {
+        open(false);
+
+        process(child(ID2, 2, "id1"));
+        assertEquals(List.of(), harness.extractOutputValues(), "one piece of two");
+
+        process(parent(ID2, 1000, 2, "id3"));
+        assertEquals(List.of(stitched(ID2, List.of("id1"), List.of("id3"), Status.OK)), harness.extractOutputValues());
+        assertEquals(1, metrics.count("callsStitched"));
+        assertNothingLeft();
+    }
+
+    @Test
+    void stitchesSeedExampleOneWithPiecesInterleaved() throws Exception {
+        open(false);
+
+        process(parent(ID3, 1000, 2));
+        process(child(ID2, 2, "id1"));
+        process(parent(ID1, 1000, 2, "id2"));
+        process(child(ID3, 2, "id2"));
+        process(child(ID1, 2));
+        process(parent(ID2, 1000, 2, "id3"));
+
+        assertEquals(List.of(
+                stitched(ID3, List.of("id2"), List.of(), Status.OK),
+                stitched(ID1, List.of(), List.of("id2"), Status.OK),
+                stitched(ID2, List.of("id1"), List.of("id3"), Status.OK)), harness.extractOutputValues());
+        assertNothingLeft();
+    }
+
+    @Test
+    void waitsForEveryParentBucketInAnyOrder() throws Exception {
+        open(false);
+
+        process(parent(LONG, 3000, 4, "c"));
+        process(parent(LONG, 1000, 4, "a"));
+        process(child(LONG, 4, "p"));
+        assertEquals(List.of(), harness.extractOutputValues(), "bucket 2000 still missing");
+
+        process(parent(LONG, 2000, 4, "b"));
+        assertEquals(List.of(stitched(LONG, List.of("p"), List.of("a", "b", "c"), Status.OK)),
+                harness.extractOutputValues());
+        assertNothingLeft();
+    }
+
+    @Test
+    void duplicatePieceIsIgnoredAndCounted() throws Exception {
+        open(false);
+
+        process(child(LONG, 4, "p"));
+        process(parent(LONG, 1000, 4, "a"));
+        process(late(child(LONG, 4, "x")));
+        process(parent(LONG, 1000, 4, "y"));
+        process(parent(LONG, 2000, 4, "b"));
+        assertEquals(List.of(), harness.extractOutputValues(), "duplicates do not count towards the four pieces");
+
+        process(parent(LONG, 3000, 4, "c"));
+        assertEquals(List.of(stitched(LONG, List.of("p"), List.of("a", "b", "c"), Status.OK)),
+                harness.extractOutputValues());
+        assertEquals(2, metrics.count("duplicatePieces"));
+        assertNothingLeft();
+    }
+
+    @Test
+    void listsAreSortedAndDistinct() throws Exception {
+        open(false);
+
+        process(parent(LONG, 1000, 4, "id9", "id3"));
+        process(parent(LONG, 2000, 4, "id3", "id10"));
+        process(parent(LONG, 3000, 4, "id10"));
+        process(child(LONG, 4, "id5", "id11"));
+
+        assertEquals(List.of(stitched(LONG, List.of("id11", "id5"), List.of("id10", "id3", "id9"), Status.OK)),
+                harness.extractOutputValues());
+        assertNothingLeft();
+    }
+
+    @Test
+    void timeoutEmitsIncompleteWithWhatItHad() throws Exception {
+        open(false);
+        harness.setProcessingTime(5_000);
+
+        process(child(LONG, 4, "p"));
+        process(parent(LONG, 2000, 4, "b"));
+        harness.setProcessingTime(5_000 + TIMEOUT_MS - 1);
+        assertEquals(List.of(), harness.extractOutputValues(), "not yet timed out");
+
+        harness.setProcessingTime(5_000 + TIMEOUT_MS);
+        assertEquals(List.of(stitched(LONG, List.of("p"), List.of("b"), Status.INCOMPLETE)),
+                harness.extractOutputValues());
+        assertEquals(1, metrics.count("callsIncomplete"));
+        assertEquals(1, metrics.count("callsStitched"));
+        assertNothingLeft();
+    }
+
+    @Test
+    void timeoutCountsFromTheFirstPiece() throws Exception {
+        open(false);
+
+        harness.setProcessingTime(0);
+        process(child(LONG, 4, "p"));
+        harness.setProcessingTime(TIMEOUT_MS - 10);
+        process(parent(LONG, 1000, 4, "a"));
+        harness.setProcessingTime(TIMEOUT_MS);
+
+        assertEquals(List.of(stitched(LONG, List.of("p"), List.of("a"), Status.INCOMPLETE)),
+                harness.extractOutputValues());
+        assertNothingLeft();
+    }
+
+    @Test
+    void completedCallCancelsItsTimeout() throws Exception {
+        open(true);
+
+        process(child(ID2, 2, "id1"));
+        assertEquals(1, harness.numProcessingTimeTimers());
+        assertEquals(1, harness.numEventTimeTimers());
+        process(parent(ID2, 1000, 2, "id3"));
+        assertNothingLeft();
+
+        harness.setProcessingTime(10 * TIMEOUT_MS);
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertEquals(List.of(stitched(ID2, List.of("id1"), List.of("id3"), Status.OK)), harness.extractOutputValues());
+    }
+
+    @Test
+    void endOfBoundedInputFlushesIncompleteCalls() throws Exception {
+        open(true);
+
+        process(child(ID2, 2, "id1"));
+        process(parent(ID1, 1000, 2, "id2"));
+        harness.processWatermark(new Watermark(5_000));
+        assertEquals(List.of(), harness.extractOutputValues(), "only the final watermark flushes");
+
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        List<StitchedCall> out = harness.extractOutputValues();
+        assertEquals(2, out.size());
+        assertTrue(out.contains(stitched(ID2, List.of("id1"), List.of(), Status.INCOMPLETE)));
+        assertTrue(out.contains(stitched(ID1, List.of(), List.of("id2"), Status.INCOMPLETE)));
+        assertEquals(2, metrics.count("callsIncomplete"));
+        assertNothingLeft();
+    }
+
+    @Test
+    void withoutFlushAtEndOfInputNoEventTimeTimerIsRegistered() throws Exception {
+        open(false);
+
+        process(child(ID2, 2, "id1"));
+        assertEquals(0, harness.numEventTimeTimers());
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertEquals(List.of(), harness.extractOutputValues());
+
+        harness.setProcessingTime(TIMEOUT_MS);
+        assertEquals(List.of(stitched(ID2, List.of("id1"), List.of(), Status.INCOMPLETE)),
+                harness.extractOutputValues());
+        assertNothingLeft();
+    }
+
+    @Test
+    void statusFollowsPrecedenceAndIsCounted() throws Exception {
+        open(false);
+        Call lateCall = call("late", "10.0.0.1", "10.0.0.2", 1000, 1500);
+        Call slowCall = call("slow", "10.0.0.1", "10.0.0.2", 1000, 1500);
+        Call bothCall = call("both", "10.0.0.1", "10.0.0.2", 1000, 1500);
+        Call lostCall = call("lost", "10.0.0.1", "10.0.0.2", 1000, 1500);
+
+        process(late(child(lateCall, 2)));
+        process(parent(lateCall, 1000, 2));
+        process(overMaxLatency(child(slowCall, 2)));
+        process(overMaxLatency(parent(slowCall, 1000, 2)));
+        process(overMaxLatency(child(bothCall, 2)));
+        process(late(parent(bothCall, 1000, 2)));
+        process(late(overMaxLatency(child(lostCall, 2))));
+        harness.setProcessingTime(TIMEOUT_MS);
+
+        assertEquals(List.of(
+                stitched(lateCall, List.of(), List.of(), Status.LATE),
+                stitched(slowCall, List.of(), List.of(), Status.LATENCY_ABOVE_MAX),
+                stitched(bothCall, List.of(), List.of(), Status.LATE),
+                stitched(lostCall, List.of(), List.of(), Status.INCOMPLETE)), harness.extractOutputValues());
+        assertEquals(4, metrics.count("callsStitched"));
+        assertEquals(2, metrics.count("callsLate"));
+        assertEquals(1, metrics.count("callsOverMaxLatency"));
+        assertEquals(1, metrics.count("callsIncomplete"));
+        assertNothingLeft();
+    }
+
+    @Test
+    void partialCallSurvivesRestoreFromCheckpoint() throws Exception {
+        open(true);
+        process(late(parent(LONG, 1000, 4, "a")));
+        process(child(LONG, 4, "p"));
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
+
+        open(true, checkpoint);
+        assertEquals(1, harness.numProcessingTimeTimers());
+        assertEquals(1, harness.numEventTimeTimers());
+        process(parent(LONG, 1000, 4, "dup"));
+        process(parent(LONG, 2000, 4, "b"));
+        process(parent(LONG, 3000, 4, "c"));
+
+        assertEquals(List.of(stitched(LONG, List.of("p"), List.of("a", "b", "c"), Status.LATE)),
+                harness.extractOutputValues());
+        assertEquals(1, metrics.count("duplicatePieces"));
+        assertNothingLeft();
+    }
+
+    private void open(boolean flushAtEndOfInput) throws Exception {
+        open(flushAtEndOfInput, null);
+    }
+
+    private void open(boolean flushAtEndOfInput, OperatorSubtaskState restoreFrom) throws Exception {
+        ExecutionConfig config = new ExecutionConfig();
+        // as in the job: Kryo breaks on Java 17, so state must never fall back to it
+        config.disableGenericTypes();
+        metrics = new CapturedMetrics();
+        MockEnvironment environment = new MockEnvironmentBuilder()
+                .setExecutionConfig(config)
+                .setMetricGroup(metrics)
+                .build();
+        toClose.add(environment);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new AssembleCalls(TIMEOUT_MS, flushAtEndOfInput)),
+                piece -> piece.getCall().getId(), Types.STRING, environment);
+        toClose.add(harness);
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+    }
+
+    private void process(EdgePiece piece) throws Exception {
+        harness.processElement(new StreamRecord<>(piece, piece.getCall().getEndAtMs()));
+    }
+
+    private void assertNothingLeft() {
+        assertEquals(0, harness.numKeyedStateEntries(), "keyed state entries left");
+        assertEquals(0, harness.numProcessingTimeTimers(), "processing-time timers left");
+        assertEquals(0, harness.numEventTimeTimers(), "event-time timers left");
+    }
+
+    /** The task metric group of the harness, handing the operator a group whose counters the test can read. */
+    private static final class CapturedMetrics extends UnregisteredMetricGroups.UnregisteredTaskMetricGroup {
+        private final InterceptingOperatorMetricGroup operator = new InterceptingOperatorMetricGroup();
+
+        @Override
+        public OperatorMetricGroup getOrAddOperator(OperatorID operatorId, String name) {
+            return operator;
+        }
+
+        long count(String name) {
+            return ((Counter) operator.get(name)).getCount();
+        }
+    }
+}
