@@ -12,6 +12,7 @@ import io.callstitch.schema.StitchedCall;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 import org.apache.flink.streaming.connectors.kafka.KafkaSerializationSchema;
@@ -33,27 +34,35 @@ public final class AssembleJob {
 
     public static void main(String[] args) throws Exception {
         AssembleOptions options = AssembleOptions.parseOrExit(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         try {
-            KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
-            KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
+            pipeline(env, options);
         } catch (UsageException e) {
             Cli.exitWithUsageError(JOB_NAME, e.getMessage());
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.execute("callstitch " + JOB_NAME);
+    }
+
+    /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */
+    public static void pipeline(StreamExecutionEnvironment env, AssembleOptions options) throws UsageException {
+        KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
+        KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
         KafkaEnds.configure(env, options.kafka);
         DataStream<EdgePiece> pieces = env
                 .addSource(KafkaEnds.source(options.kafka, options.inputTopic, new AvroKafkaDeserializer<>(EdgePiece.class)))
                 .uid("assemble-source").name("Read edge pieces");
-        build(pieces, KafkaEnds.sink(options.kafka, options.outputTopic, serializer(options)), options.assemblyTimeoutMs);
-        env.execute("callstitch " + JOB_NAME);
+        build(pieces, KafkaEnds.sink(options.kafka, options.outputTopic, serializer(options)), options.assemblyTimeoutMs)
+                // the Kafka sink's transactional ids derive from its task name: naming the topic keeps two
+                // deployments that write to different topics from fencing each other's transactions
+                .name("Write stitched calls to " + options.outputTopic);
     }
 
     /**
      * The whole job between its ends: the Kafka ends in production, a collection source and a
      * collecting sink in tests. Incomplete calls leave by the processing-time timeout only.
      */
-    public static void build(DataStream<EdgePiece> pieces, SinkFunction<StitchedCall> sink, long timeoutMs) {
-        assemble(pieces, timeoutMs, false).addSink(sink).uid("assemble-sink").name("Write stitched calls");
+    public static DataStreamSink<StitchedCall> build(DataStream<EdgePiece> pieces, SinkFunction<StitchedCall> sink, long timeoutMs) {
+        return assemble(pieces, timeoutMs, false).addSink(sink).uid("assemble-sink").name("Write stitched calls");
     }
 
     /**

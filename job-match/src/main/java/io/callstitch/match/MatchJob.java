@@ -14,6 +14,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 import org.apache.flink.streaming.connectors.kafka.FlinkKafkaConsumer;
@@ -31,13 +32,19 @@ public final class MatchJob {
 
     public static void main(String[] args) throws Exception {
         MatchOptions options = MatchOptions.parseOrExit(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         try {
-            KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
-            KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
+            pipeline(env, options);
         } catch (UsageException e) {
             Cli.exitWithUsageError("job-match", e.getMessage());
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.execute("callstitch job-match");
+    }
+
+    /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */
+    public static void pipeline(StreamExecutionEnvironment env, MatchOptions options) throws UsageException {
+        KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
+        KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
         KafkaEnds.configure(env, options.kafka);
 
         FlinkKafkaConsumer<ByIpRecord> consumer = KafkaEnds.source(options.kafka, options.inputTopic,
@@ -48,13 +55,15 @@ public final class MatchJob {
         build(byIp,
                 KafkaEnds.sink(options.kafka, options.outputTopic,
                         new AvroKafkaSerializer<>(options.outputTopic, EdgePiece.class, piece -> piece.getCall().getId())),
-                options.buckets);
-        env.execute("callstitch job-match");
+                options.buckets)
+                // the Kafka sink's transactional ids derive from its task name: naming the topic keeps two
+                // deployments that write to different topics from fencing each other's transactions
+                .name("Write edge pieces to " + options.outputTopic);
     }
 
     /** The whole job between its ends: calls by ip carrying watermarks in, edge pieces out. */
-    public static void build(DataStream<ByIpRecord> byIp, SinkFunction<EdgePiece> sink, Buckets buckets) {
-        match(byIp, buckets).addSink(sink).uid("match-sink").name("Write edge pieces");
+    public static DataStreamSink<EdgePiece> build(DataStream<ByIpRecord> byIp, SinkFunction<EdgePiece> sink, Buckets buckets) {
+        return match(byIp, buckets).addSink(sink).uid("match-sink").name("Write edge pieces");
     }
 
     /** The operators of job-match without Kafka, for the file mode and tests. */

@@ -15,9 +15,15 @@ import io.callstitch.schema.Reason;
 /**
  * Turns the bytes of one probe record into a valid {@link Call}, or says exactly why it cannot
  * (pipeline.md §7). Pure and bounded: the work per record is linear in its size, which is capped.
+ *
+ * <p>A heartbeat is the other kind of record: {@code {"heartbeat_at_ms": T}} (CSV: {@code heartbeat,T})
+ * says that its partition has delivered every call ending at or before T. It is not a call; it only
+ * moves event time on, so the last calls of quiet traffic are stitched without waiting for more.
  */
 public final class CallParser {
     static final String[] FIELDS = {"id", "src_ip", "dst_ip", "start_at_ms", "latency_msec", "end_at_ms"};
+    public static final String HEARTBEAT_FIELD = "heartbeat_at_ms";
+    private static final String CSV_HEARTBEAT = "heartbeat";
     private static final JsonFactory JSON = new JsonFactory();
 
     private final InputFormat format;
@@ -30,24 +36,30 @@ public final class CallParser {
         this.maxIdLength = maxIdLength;
     }
 
-    /** The outcome for one record: a call, or a reason and a one-line detail. */
+    /** The outcome for one record: a call, a heartbeat, or a reason and a one-line detail. */
     public static final class Result {
         public final Call call;
+        public final Long heartbeatAtMs;
         public final Reason reason;
         public final String detail;
 
-        private Result(Call call, Reason reason, String detail) {
+        private Result(Call call, Long heartbeatAtMs, Reason reason, String detail) {
             this.call = call;
+            this.heartbeatAtMs = heartbeatAtMs;
             this.reason = reason;
             this.detail = detail;
         }
 
         static Result ok(Call call) {
-            return new Result(call, null, null);
+            return new Result(call, null, null, null);
+        }
+
+        static Result heartbeat(long atMs) {
+            return new Result(null, atMs, null, null);
         }
 
         static Result reject(Reason reason, String detail) {
-            return new Result(null, reason, detail);
+            return new Result(null, null, reason, detail);
         }
 
         public boolean isValid() {
@@ -75,6 +87,9 @@ public final class CallParser {
         }
         try {
             Object[] values = format == InputFormat.JSON ? readJson(bytes) : readCsv(bytes);
+            if (values.length == 1) {
+                return Result.heartbeat((Long) values[0]);
+            }
             return Result.ok(validate(values));
         } catch (Rejected e) {
             return Result.reject(e.reason, e.getMessage());
@@ -83,6 +98,8 @@ public final class CallParser {
 
     private Object[] readJson(byte[] bytes) throws Rejected {
         Object[] values = new Object[FIELDS.length];
+        Long heartbeat = null;
+        int fields = 0;
         try (JsonParser parser = JSON.createParser(bytes)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new Rejected(Reason.UNPARSEABLE, "not a JSON object");
@@ -91,6 +108,11 @@ public final class CallParser {
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = parser.getCurrentName();
                 JsonToken value = parser.nextToken();
+                fields++;
+                if (HEARTBEAT_FIELD.equals(name)) {
+                    heartbeat = heartbeatValue(value == JsonToken.VALUE_NUMBER_INT && isLong(parser) ? parser.getLongValue() : null);
+                    continue;
+                }
                 int index = fieldIndex(name);
                 if (index < 0) {
                     // unknown fields are tolerated so probes can add fields without breaking us
@@ -107,6 +129,12 @@ public final class CallParser {
             }
             if (parser.nextToken() != null) {
                 throw new Rejected(Reason.UNPARSEABLE, "text after the JSON object");
+            }
+            if (heartbeat != null) {
+                if (fields != 1) {
+                    throw new Rejected(Reason.UNPARSEABLE, "a heartbeat has no field but " + HEARTBEAT_FIELD);
+                }
+                return new Object[] {heartbeat};
             }
         } catch (JsonEOFException e) {
             throw new Rejected(Reason.UNPARSEABLE, "truncated JSON");
@@ -131,10 +159,21 @@ public final class CallParser {
         if (value != JsonToken.VALUE_NUMBER_INT) {
             throw new Rejected(Reason.WRONG_TYPE, "field " + name + " must be a whole number");
         }
-        if (parser.getNumberType() != JsonParser.NumberType.INT && parser.getNumberType() != JsonParser.NumberType.LONG) {
+        if (!isLong(parser)) {
             throw new Rejected(Reason.WRONG_TYPE, "field " + name + " is out of range");
         }
         return parser.getLongValue();
+    }
+
+    private static boolean isLong(JsonParser parser) throws IOException {
+        return parser.getNumberType() == JsonParser.NumberType.INT || parser.getNumberType() == JsonParser.NumberType.LONG;
+    }
+
+    private static Long heartbeatValue(Long atMs) throws Rejected {
+        if (atMs == null || atMs < 0) {
+            throw new Rejected(Reason.WRONG_TYPE, "field " + HEARTBEAT_FIELD + " must be a whole number of at least 0");
+        }
+        return atMs;
     }
 
     private Object[] readCsv(byte[] bytes) throws Rejected {
@@ -144,6 +183,13 @@ public final class CallParser {
             end--;
         }
         String[] parts = line.substring(0, end).split(",", -1);
+        if (parts.length == 2 && parts[0].trim().equals(CSV_HEARTBEAT)) {
+            try {
+                return new Object[] {heartbeatValue(Long.parseLong(parts[1].trim()))};
+            } catch (NumberFormatException e) {
+                throw new Rejected(Reason.WRONG_TYPE, "a heartbeat's time must be a whole number");
+            }
+        }
         if (parts.length != FIELDS.length) {
             throw new Rejected(Reason.UNPARSEABLE, "expected " + FIELDS.length + " comma-separated fields, got " + parts.length);
         }

@@ -16,11 +16,9 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * One generator runs per raw partition (set on the Kafka consumer), trailing that partition's newest
  * end_at_ms by the maximum out-of-orderness D.
  *
- * <p>Quiet partitions: a partition that never delivered a call is marked idle after the idle timeout,
- * so it cannot stall the job. A partition that delivered calls and then went quiet for the idle
- * timeout does what {@link WhenQuiet} says: by default its watermark follows the wall clock from its
- * newest record, so once traffic stops the last calls are still flushed instead of waiting for the
- * next record forever.
+ * <p>Heartbeat records count like calls ending at their time. Quiet partitions: a partition that
+ * never delivered anything is marked idle after the idle timeout, so it cannot stall the job; one that
+ * delivered and then went quiet for the idle timeout does what {@link WhenQuiet} says.
  */
 public final class QuietPartitionWatermarks implements WatermarkStrategy<ParsedInput> {
     private static final long serialVersionUID = 1L;
@@ -52,7 +50,10 @@ public final class QuietPartitionWatermarks implements WatermarkStrategy<ParsedI
     public TimestampAssigner<ParsedInput> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
         return (input, recordTimestamp) -> {
             Call call = input.getCall();
-            return call != null ? call.getEndAtMs() : recordTimestamp;
+            if (call != null) {
+                return call.getEndAtMs();
+            }
+            return input.getHeartbeatAtMs() != null ? input.getHeartbeatAtMs() : recordTimestamp;
         };
     }
 
@@ -81,7 +82,7 @@ public final class QuietPartitionWatermarks implements WatermarkStrategy<ParsedI
 
         @Override
         public void onEvent(ParsedInput input, long eventTimestamp, WatermarkOutput output) {
-            if (input.getCall() == null) {
+            if (input.getCall() == null && input.getHeartbeatAtMs() == null) {
                 // a rejected record says nothing about time
                 return;
             }
@@ -100,13 +101,16 @@ public final class QuietPartitionWatermarks implements WatermarkStrategy<ParsedI
             }
             long watermark = maxEndMs - maxOutOfOrdernessMs - 1;
             long quietMs = now - lastCallAtMs;
-            if (whenQuiet == WhenQuiet.FOLLOW_WALL_CLOCK && quietMs >= idleTimeoutMs) {
+            if (quietMs >= idleTimeoutMs) {
+                if (whenQuiet == WhenQuiet.IDLE) {
+                    output.markIdle();
+                    return;
+                }
                 watermark += quietMs;
             }
-            if (watermark > emitted) {
-                emitted = watermark;
-                output.emitWatermark(new Watermark(watermark));
-            }
+            // emitted on every period, even unchanged: that is also what ends an idle spell
+            emitted = Math.max(emitted, watermark);
+            output.emitWatermark(new Watermark(emitted));
         }
     }
 }

@@ -41,6 +41,7 @@ public final class RawCallDeserializer implements KafkaDeserializationSchema<Par
         CallParser.Result result = parser.parse(value);
         return ParsedInput.newBuilder()
                 .setCall(result.call)
+                .setHeartbeatAtMs(result.heartbeatAtMs)
                 .setReason(result.reason)
                 .setDetail(result.detail)
                 .setOriginal(ByteBuffer.wrap(value))

@@ -17,6 +17,7 @@ import io.callstitch.schema.ParsedInput;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
@@ -47,15 +48,20 @@ public final class RekeyJob {
 
     public static void main(String[] args) throws Exception {
         RekeyOptions options = RekeyOptions.parseOrExit(args);
-        int byIpPartitions = 0;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         try {
-            KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
-            KafkaTopics.partitionCount(options.kafka.bootstrap, options.deadLetterTopic);
-            byIpPartitions = KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
+            pipeline(env, options);
         } catch (UsageException e) {
             Cli.exitWithUsageError("job-rekey", e.getMessage());
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.execute("callstitch job-rekey");
+    }
+
+    /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */
+    public static void pipeline(StreamExecutionEnvironment env, RekeyOptions options) throws UsageException {
+        KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
+        KafkaTopics.partitionCount(options.kafka.bootstrap, options.deadLetterTopic);
+        int byIpPartitions = KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
         KafkaEnds.configure(env, options.kafka);
 
         FlinkKafkaConsumer<ParsedInput> consumer = KafkaEnds.source(options.kafka, options.inputTopic,
@@ -63,26 +69,42 @@ public final class RekeyJob {
         consumer.assignTimestampsAndWatermarks(QuietPartitionWatermarks.of(options.settings));
         DataStream<ParsedInput> parsed = env.addSource(consumer).uid("rekey-source").name("Read raw calls");
 
-        build(parsed,
+        Sinks sinks = build(parsed,
                 KafkaEnds.sink(options.kafka, options.outputTopic, new ByIpSerializer(options.outputTopic)),
                 KafkaEnds.sink(options.kafka, options.deadLetterTopic,
                         new AvroKafkaSerializer<>(options.deadLetterTopic, DeadLetter.class, RekeyJob::deadLetterKey)),
                 options.settings, byIpPartitions);
-        env.execute("callstitch job-rekey");
+        // the Kafka sink's transactional ids derive from its task name: naming the topic keeps two
+        // deployments that write to different topics from fencing each other's transactions
+        sinks.byIp.name("Write calls by ip to " + options.outputTopic);
+        sinks.deadLetters.name("Write dead letters to " + options.deadLetterTopic);
+    }
+
+    /** The sinks of the job, to name them after their real ends. */
+    public static final class Sinks {
+        public final DataStreamSink<ByIpRecord> byIp;
+        public final DataStreamSink<DeadLetter> deadLetters;
+
+        Sinks(DataStreamSink<ByIpRecord> byIp, DataStreamSink<DeadLetter> deadLetters) {
+            this.byIp = byIp;
+            this.deadLetters = deadLetters;
+        }
     }
 
     /**
      * The whole job between its ends: parsed records carrying event timestamps and watermarks in, calls
      * by ip followed by watermark marks (one per partition of the by-ip topic) and dead letters out.
      */
-    public static void build(DataStream<ParsedInput> parsed, SinkFunction<ByIpRecord> byIpSink,
+    public static Sinks build(DataStream<ParsedInput> parsed, SinkFunction<ByIpRecord> byIpSink,
             SinkFunction<DeadLetter> deadLetterSink, RekeyOptions.Settings settings, int byIpPartitions) {
         Streams streams = rekey(parsed, settings);
-        streams.byIp
+        DataStreamSink<ByIpRecord> byIp = streams.byIp
                 .transform("Append watermark marks", new AvroTypeInfo<>(ByIpRecord.class), new AppendWatermarkMarks(byIpPartitions))
                 .uid("rekey-marks")
                 .addSink(byIpSink).uid("rekey-by-ip-sink").name("Write calls by ip");
-        streams.deadLetters.addSink(deadLetterSink).uid("rekey-dead-letter-sink").name("Write dead letters");
+        DataStreamSink<DeadLetter> deadLetters = streams.deadLetters
+                .addSink(deadLetterSink).uid("rekey-dead-letter-sink").name("Write dead letters");
+        return new Sinks(byIp, deadLetters);
     }
 
     /** The operators of job-rekey without Kafka, for the file mode and tests. */

@@ -25,10 +25,10 @@ public final class RekeyOptions implements Serializable {
             "topic of rejected records, each with a reason, its original bytes, partition and offset");
     public static final Flag<Long> MAX_OUT_OF_ORDERNESS_MS = Flag.nonNegativeLong("max-out-of-orderness-ms", "30000",
             "how far behind the newest end_at_ms of its partition a record may arrive and still count as on time");
-    public static final Flag<Long> IDLE_TIMEOUT_MS = Flag.positiveLong("idle-timeout-ms", "10000",
-            "a raw partition quiet for this long stops holding the watermark back (see README: quiet partitions)");
-    public static final Flag<WhenQuiet> WHEN_QUIET = Flag.choice("when-quiet", WhenQuiet.FOLLOW_WALL_CLOCK,
-            "what the watermark of a partition quiet for the idle timeout does: follow-wall-clock (flushes the tail) or wait",
+    public static final Flag<Long> IDLE_TIMEOUT_MS = Flag.positiveLong("idle-timeout-ms", "30000",
+            "a raw partition that delivers nothing for this long stops holding the watermark back; keep it above any stall of job-rekey");
+    public static final Flag<WhenQuiet> WHEN_QUIET = Flag.choice("when-quiet", WhenQuiet.IDLE,
+            "a partition quiet for the idle timeout goes idle (left out of the watermark) or follows the wall clock (follow-wall-clock)",
             WhenQuiet.class);
     public static final Flag<Long> DUPLICATE_RETENTION_MS = Flag.nonNegativeLong("duplicate-retention-ms", "60000",
             "how long after a call's end_at_ms (event time) its id is remembered to drop or reject duplicates");
@@ -71,9 +71,9 @@ public final class RekeyOptions implements Serializable {
             this.maxIdLength = maxIdLength;
         }
 
-        /** For a bounded input (a file): its end flushes everything, so a quiet input just waits. */
+        /** For a bounded input (a file): its end flushes everything, and reading it never pauses for traffic. */
         public static Settings forBoundedInput(FlagSet.Values values) {
-            return new Settings(values.get(MAX_OUT_OF_ORDERNESS_MS), Long.MAX_VALUE, WhenQuiet.WAIT,
+            return new Settings(values.get(MAX_OUT_OF_ORDERNESS_MS), Long.MAX_VALUE, WhenQuiet.IDLE,
                     values.get(DUPLICATE_RETENTION_MS), values.get(MAX_RECORD_BYTES), values.get(MAX_ID_LENGTH));
         }
 

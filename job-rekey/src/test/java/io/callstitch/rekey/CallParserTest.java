@@ -80,6 +80,16 @@ class CallParserTest {
     }
 
     @Test
+    void readsHeartbeatsInBothFormats() {
+        assertEquals(Long.valueOf(1_700_000_000_000L), json.parse(bytes("{\"heartbeat_at_ms\":1700000000000}")).heartbeatAtMs);
+        assertEquals(Long.valueOf(42L), csv.parse(bytes("heartbeat,42")).heartbeatAtMs);
+        assertNull(json.parse(bytes("{\"heartbeat_at_ms\":5}")).call);
+        assertEquals(Reason.UNPARSEABLE, json.parse(bytes("{\"heartbeat_at_ms\":5,\"id\":\"a\"}")).reason);
+        assertEquals(Reason.WRONG_TYPE, json.parse(bytes("{\"heartbeat_at_ms\":\"soon\"}")).reason);
+        assertEquals(Reason.WRONG_TYPE, csv.parse(bytes("heartbeat,-1")).reason);
+    }
+
+    @Test
     void rejectsOversizeRecordsBeforeParsing() {
         assertEquals(Reason.OVERSIZE_FIELD, json.parse(new byte[2048]).reason);
     }

@@ -34,7 +34,7 @@ class QuietPartitionWatermarksTest {
             new QuietPartitionWatermarks.Generator(30_000, 10_000, WhenQuiet.FOLLOW_WALL_CLOCK, () -> now);
 
     private static ParsedInput valid(long end) {
-        return new ParsedInput(new Call("x", "10.0.0.1", "10.0.0.2", end - 10, 10L, end), null, null, ByteBuffer.allocate(0), "t", 0, 0L);
+        return new ParsedInput(new Call("x", "10.0.0.1", "10.0.0.2", end - 10, 10L, end), null, null, null, ByteBuffer.allocate(0), "t", 0, 0L);
     }
 
     @Test
@@ -68,19 +68,31 @@ class QuietPartitionWatermarksTest {
     }
 
     @Test
-    void withWaitAQuietPartitionHoldsItsWatermark() {
-        QuietPartitionWatermarks.Generator waiting = new QuietPartitionWatermarks.Generator(30_000, 10_000, WhenQuiet.WAIT, () -> now);
-        waiting.onEvent(valid(100_000), 100_000, output);
-        waiting.onPeriodicEmit(output);
-        now += 60_000;
-        waiting.onPeriodicEmit(output);
-        assertEquals(List.of(69_999L), emitted);
+    void byDefaultAQuietPartitionGoesIdleUntilItDeliversAgain() {
+        QuietPartitionWatermarks.Generator idling = new QuietPartitionWatermarks.Generator(30_000, 10_000, WhenQuiet.IDLE, () -> now);
+        idling.onEvent(valid(100_000), 100_000, output);
+        idling.onPeriodicEmit(output);
+        now += 10_000;
+        idling.onPeriodicEmit(output);
+        assertTrue(idle);
+        idling.onEvent(valid(101_000), 101_000, output);
+        idling.onPeriodicEmit(output);
         assertFalse(idle);
+        assertEquals(List.of(69_999L, 70_999L), emitted);
+    }
+
+    @Test
+    void aHeartbeatMovesTimeOnLikeACallEndingThen() {
+        generator.onEvent(valid(100_000), 100_000, output);
+        ParsedInput heartbeat = new ParsedInput(null, null, null, 200_000L, ByteBuffer.allocate(0), "t", 0, 0L);
+        generator.onEvent(heartbeat, 200_000, output);
+        generator.onPeriodicEmit(output);
+        assertEquals(List.of(169_999L), emitted);
     }
 
     @Test
     void rejectedRecordsSayNothingAboutTime() {
-        ParsedInput rejected = new ParsedInput(null, Reason.UNPARSEABLE, "x", ByteBuffer.allocate(0), "t", 0, 0L);
+        ParsedInput rejected = new ParsedInput(null, Reason.UNPARSEABLE, "x", null, ByteBuffer.allocate(0), "t", 0, 0L);
         generator.onEvent(rejected, Long.MAX_VALUE, output);
         generator.onPeriodicEmit(output);
         assertEquals(List.of(), emitted);

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,12 +19,9 @@ class StitchFileTest {
     @TempDir
     Path dir;
 
-    static Path resource(Path dir, String name) throws Exception {
-        Path file = dir.resolve(name);
-        try (InputStream in = StitchFileTest.class.getResourceAsStream("/seed/" + name)) {
-            Files.copy(in, file);
-        }
-        return file;
+    /** The seed's examples as shipped to users in deploy/local/samples: input and expected output. */
+    static Path sample(String name) {
+        return Paths.get(System.getProperty("callstitch.samples", "local/samples")).resolve(name);
     }
 
     static StitchFileOptions options(String... args) throws Exception {
@@ -34,8 +31,8 @@ class StitchFileTest {
     @ParameterizedTest(name = "seed example {0}")
     @ValueSource(ints = {1, 2, 3})
     void seedExampleGivesTheSeedsOutputByteForByte(int example) throws Exception {
-        Path in = resource(dir, "example" + example + ".jsonl");
-        Path expected = resource(dir, "example" + example + ".expected.jsonl");
+        Path in = sample("seed-example-" + example + ".jsonl");
+        Path expected = sample("seed-example-" + example + ".stitched.jsonl");
         Path out = dir.resolve("stitched.jsonl");
 
         StitchFile.Summary summary = StitchFile.run(options("--in", in.toString(), "--out", out.toString()));
@@ -49,9 +46,9 @@ class StitchFileTest {
     @ParameterizedTest(name = "seed example {0} as CSV")
     @ValueSource(ints = {1, 3})
     void csvInputGivesTheSameAnswer(int example) throws Exception {
-        Path expected = resource(dir, "example" + example + ".expected.jsonl");
+        Path expected = sample("seed-example-" + example + ".stitched.jsonl");
         StringBuilder csv = new StringBuilder();
-        for (String line : Files.readAllLines(resource(dir, "example" + example + ".jsonl"))) {
+        for (String line : Files.readAllLines(sample("seed-example-" + example + ".jsonl"))) {
             csv.append(line.replaceAll("\"[a-z_]+\":", "").replaceAll("[{}\"]", "")).append('\n');
         }
         Path in = Files.writeString(dir.resolve("calls.csv"), csv);

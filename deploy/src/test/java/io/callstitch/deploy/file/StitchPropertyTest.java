@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import io.callstitch.assemble.StitchedJson;
 import io.callstitch.deploy.check.BruteForce;
+import io.callstitch.deploy.check.ProbeJson;
 import io.callstitch.deploy.check.RandomCalls;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.Status;
@@ -41,7 +42,7 @@ class StitchPropertyTest {
         List<Call> calls = RandomCalls.generate(seed, count, ips, 1_700_000_000_000L, 60_000, maxLatencyMs, 10);
         List<Call> delivered = RandomCalls.deliveryOrder(calls, disorderMs, seed);
         Path in = dir.resolve("calls.jsonl");
-        Files.write(in, delivered.stream().map(StitchPropertyTest::json).collect(Collectors.toList()));
+        Files.write(in, delivered.stream().map(ProbeJson::write).collect(Collectors.toList()));
         Path out = dir.resolve("stitched.jsonl");
 
         StitchFile.run(StitchFileTest.options("--in", in.toString(), "--out", out.toString(), "--parallelism", "2",
@@ -64,11 +65,5 @@ class StitchPropertyTest {
             edges += call.getChildren().size();
         }
         assertTrue(edges > count / 2, "the data must be rich in edges to prove anything: " + edges);
-    }
-
-    static String json(Call call) {
-        return "{\"id\":\"" + call.getId() + "\",\"src_ip\":\"" + call.getSrcIp() + "\",\"dst_ip\":\"" + call.getDstIp()
-                + "\",\"start_at_ms\":" + call.getStartAtMs() + ",\"latency_msec\":" + call.getLatencyMsec()
-                + ",\"end_at_ms\":" + call.getEndAtMs() + "}";
     }
 }

@@ -12,20 +12,23 @@ import org.apache.flink.util.Collector;
 
 /**
  * Passes valid calls on and sends every rejected record to the dead-letter side output with its
- * reason. Stateless. Metrics: {@code callsIn}, {@code validCalls} and {@code deadLetters.<REASON>}.
+ * reason. Heartbeats end here: they have moved the watermark at the source. Stateless.
+ * Metrics: {@code recordsIn}, {@code validCalls}, {@code heartbeats} and {@code deadLetters.<REASON>}.
  */
 public final class RouteRejects extends ProcessFunction<ParsedInput, ParsedInput> {
     private static final long serialVersionUID = 1L;
 
-    private transient Counter callsIn;
+    private transient Counter recordsIn;
     private transient Counter validCalls;
+    private transient Counter heartbeats;
     private transient Map<Reason, Counter> rejected;
 
     @Override
     public void open(Configuration parameters) {
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
-        callsIn = metrics.counter("callsIn");
+        recordsIn = metrics.counter("recordsIn");
         validCalls = metrics.counter("validCalls");
+        heartbeats = metrics.counter("heartbeats");
         rejected = new EnumMap<>(Reason.class);
         MetricGroup byReason = metrics.addGroup("deadLetters");
         for (Reason reason : Reason.values()) {
@@ -37,10 +40,14 @@ public final class RouteRejects extends ProcessFunction<ParsedInput, ParsedInput
 
     @Override
     public void processElement(ParsedInput input, Context ctx, Collector<ParsedInput> out) {
-        callsIn.inc();
+        recordsIn.inc();
         if (input.getCall() != null) {
             validCalls.inc();
             out.collect(input);
+            return;
+        }
+        if (input.getHeartbeatAtMs() != null) {
+            heartbeats.inc();
             return;
         }
         Reason reason = input.getReason() != null ? input.getReason() : Reason.UNPARSEABLE;

@@ -34,7 +34,7 @@ class DropDuplicatesTest {
     }
 
     private static ParsedInput input(Call call, long offset) {
-        return new ParsedInput(call, null, null, ByteBuffer.wrap(call.toString().getBytes(StandardCharsets.UTF_8)), "calls.raw", 3, offset);
+        return new ParsedInput(call, null, null, null, ByteBuffer.wrap(call.toString().getBytes(StandardCharsets.UTF_8)), "calls.raw", 3, offset);
     }
 
     private void send(Call call, long offset) throws Exception {

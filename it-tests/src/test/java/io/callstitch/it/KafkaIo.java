@@ -1,0 +1,79 @@
+package io.callstitch.it;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecordBase;
+import io.callstitch.common.AvroBytes;
+import io.callstitch.deploy.check.ProbeJson;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Writing raw records the way the probes do, and reading a topic back as a downstream reader would. */
+final class KafkaIo {
+    private KafkaIo() {}
+
+    /**
+     * Writes the records round-robin over the topic's partitions, with no key, as the probes do, then
+     * a heartbeat at {@code heartbeatAtMs} into every partition: the traffic's time has passed there.
+     */
+    static void produceRoundRobin(String bootstrap, String topic, List<byte[]> records, long heartbeatAtMs) {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        props.setProperty("acks", "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            int partitions = producer.partitionsFor(topic).size();
+            for (int i = 0; i < records.size(); i++) {
+                producer.send(new ProducerRecord<>(topic, i % partitions, null, records.get(i)));
+            }
+            byte[] heartbeat = ProbeJson.heartbeat(heartbeatAtMs).getBytes(StandardCharsets.UTF_8);
+            for (int partition = 0; partition < partitions; partition++) {
+                producer.send(new ProducerRecord<>(topic, partition, null, heartbeat));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * Reads the topic from the start with read_committed until {@code done} holds for what was read,
+     * or the deadline passes; then keeps reading for {@code settle} more, so that a record written
+     * twice would be seen too.
+     */
+    static <T extends SpecificRecordBase> List<T> readUntil(String bootstrap, String topic, Class<T> type,
+            Predicate<List<T>> done, Duration deadline, Duration settle) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        props.setProperty("isolation.level", "read_committed");
+        props.setProperty("enable.auto.commit", "false");
+        AvroBytes<T> avro = new AvroBytes<>(type);
+        List<T> read = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long end = System.nanoTime() + deadline.toNanos();
+            long settleEnd = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(end, settleEnd)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    read.add(avro.decode(record.value()));
+                }
+                if (settleEnd == Long.MAX_VALUE && done.test(read)) {
+                    settleEnd = System.nanoTime() + settle.toNanos();
+                }
+            }
+        }
+        return read;
+    }
+}
