@@ -18,13 +18,19 @@ import java.util.stream.Collectors;
 import io.callstitch.assemble.StitchedJson;
 import io.callstitch.deploy.check.BruteForce;
 import io.callstitch.deploy.check.ProbeJson;
+import io.callstitch.deploy.demo.LocalPipeline;
+import io.callstitch.deploy.demo.PipelineTopics;
+import io.callstitch.deploy.kafka.TopicIo;
 import io.callstitch.deploy.check.RandomCalls;
 import io.callstitch.schema.Call;
+import io.callstitch.schema.DeadLetter;
+import io.callstitch.schema.Reason;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.util.MiniClusterWithClientResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +78,14 @@ class PipelineIT {
         }
     }
 
+    /** The three jobs on the shared MiniCluster, each a job of its own as if submitted from its jar. */
+    static LocalPipeline start(PipelineTopics topics, int parallelism, String name) throws Exception {
+        List<String> common = List.of("--bootstrap", broker.bootstrap(), "--parallelism", Integer.toString(parallelism),
+                "--checkpoint-interval-ms", "1000");
+        return LocalPipeline.start(() -> new TestStreamEnvironment(flink.getMiniCluster(), parallelism), topics, name,
+                common, REKEY_TIME, MATCH_TIME);
+    }
+
     /** A heartbeat time after which every bucket of calls ending by {@code lastEndMs} has closed. */
     static long flushesEverythingEndingBy(long lastEndMs) {
         return lastEndMs + MAX_OUT_OF_ORDERNESS_MS + MAX_LATENCY_MS + 2000;
@@ -83,16 +97,15 @@ class PipelineIT {
 
     /** Runs one seed example through its own pipeline and returns the stitched records as JSON lines. */
     private static List<String> stitchThroughKafka(int example) throws Exception {
-        Topics topics = new Topics("seed" + example);
-        broker.createTopics(topics.all());
+        PipelineTopics topics = PipelineTopics.prefixed("seed" + example);
+        broker.createTopics(topics.all(4));
         List<byte[]> records = new ArrayList<>();
         for (String line : Files.readAllLines(sample("seed-example-" + example + ".jsonl"))) {
             records.add(line.getBytes(StandardCharsets.UTF_8));
         }
-        KafkaIo.produceRoundRobin(broker.bootstrap(), topics.raw, records, flushesEverythingEndingBy(1500));
-        try (RunningPipeline pipeline = RunningPipeline.start(flink.getMiniCluster(), broker.bootstrap(), topics, 1,
-                "seed" + example, REKEY_TIME, MATCH_TIME)) {
-            List<StitchedCall> stitched = KafkaIo.readUntil(broker.bootstrap(), topics.stitched, StitchedCall.class,
+        TopicIo.produceRoundRobin(broker.bootstrap(), topics.raw, records, flushesEverythingEndingBy(1500));
+        try (LocalPipeline pipeline = start(topics, 1, "seed" + example)) {
+            List<StitchedCall> stitched = TopicIo.readUntil(broker.bootstrap(), topics.stitched, StitchedCall.class,
                     read -> read.size() >= records.size(), DEADLINE, SETTLE);
             List<String> lines = stitched.stream().map(StitchedJson::toJson).collect(Collectors.toList());
             Collections.sort(lines);
@@ -122,8 +135,8 @@ class PipelineIT {
 
     @Test
     void thousandsOfCallsAreEachStitchedOnceAsTheRuleSays() throws Exception {
-        Topics topics = new Topics("bulk");
-        broker.createTopics(topics.all());
+        PipelineTopics topics = PipelineTopics.prefixed("bulk");
+        broker.createTopics(topics.all(4));
         long origin = System.currentTimeMillis() - 90_000;
         List<Call> calls = RandomCalls.generate(42, 5000, 8, origin, 60_000, 5000, 10);
         List<byte[]> records = new ArrayList<>();
@@ -131,10 +144,9 @@ class PipelineIT {
             records.add(ProbeJson.write(call).getBytes(StandardCharsets.UTF_8));
         }
         long lastEnd = calls.stream().mapToLong(Call::getEndAtMs).max().getAsLong();
-        KafkaIo.produceRoundRobin(broker.bootstrap(), topics.raw, records, flushesEverythingEndingBy(lastEnd));
-        try (RunningPipeline pipeline = RunningPipeline.start(flink.getMiniCluster(), broker.bootstrap(), topics, 2,
-                "bulk", REKEY_TIME, MATCH_TIME)) {
-            List<StitchedCall> stitched = KafkaIo.readUntil(broker.bootstrap(), topics.stitched, StitchedCall.class,
+        TopicIo.produceRoundRobin(broker.bootstrap(), topics.raw, records, flushesEverythingEndingBy(lastEnd));
+        try (LocalPipeline pipeline = start(topics, 2, "bulk")) {
+            List<StitchedCall> stitched = TopicIo.readUntil(broker.bootstrap(), topics.stitched, StitchedCall.class,
                     read -> read.size() >= calls.size(), DEADLINE, SETTLE);
 
             Map<String, StitchedCall> byId = new HashMap<>();
@@ -155,6 +167,55 @@ class PipelineIT {
             }
             assertEquals(List.of(), wrong.subList(0, Math.min(wrong.size(), 5)), wrong.size() + " calls differ from the rule");
             assertTrue(edges > calls.size(), "the traffic must be rich in edges to prove anything: " + edges);
+        }
+    }
+
+    @Test
+    void everyKindOfBadRecordReachesTheDeadLetterTopicAndTheJobsKeepStitching() throws Exception {
+        PipelineTopics topics = PipelineTopics.prefixed("bad");
+        broker.createTopics(topics.all(4));
+        String good = "{\"id\":\"%s\",\"src_ip\":\"%s\",\"dst_ip\":\"%s\",\"start_at_ms\":%d,\"latency_msec\":%d,\"end_at_ms\":%d}";
+        Map<String, Reason> lines = new java.util.LinkedHashMap<>();
+        lines.put(String.format(good, "p", "10.0.0.1", "10.0.0.2", 1000, 500, 1500), null);
+        lines.put("not json at all", Reason.UNPARSEABLE);
+        lines.put("{\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1,\"latency_msec\":1,\"end_at_ms\":2}", Reason.MISSING_FIELD);
+        lines.put(String.format(good, "t", "10.0.0.1", "10.0.0.2", 1, 1, 2).replace("\"start_at_ms\":1", "\"start_at_ms\":\"1\""), Reason.WRONG_TYPE);
+        lines.put(String.format(good, "n", "10.0.0.1", "10.0.0.2", -5, 1, -4), Reason.NEGATIVE_VALUE);
+        lines.put(String.format(good, "l", "10.0.0.1", "10.0.0.2", 5, -1, 4), Reason.NEGATIVE_LATENCY);
+        lines.put(String.format(good, "e", "10.0.0.1", "10.0.0.2", 5, 1, 7), Reason.END_MISMATCH);
+        lines.put(String.format(good, "i", "10.0.0.1", "db-host", 5, 1, 6), Reason.INVALID_IP);
+        lines.put(String.format(good, "x".repeat(300), "10.0.0.1", "10.0.0.2", 5, 1, 6), Reason.OVERSIZE_FIELD);
+        lines.put(String.format(good, "c", "10.0.0.2", "10.0.0.3", 1100, 200, 1300), null);
+        lines.put(String.format(good, "c", "10.0.0.2", "10.0.0.9", 1100, 200, 1300), Reason.DUPLICATE_ID_CONFLICT);
+        List<String> texts = new ArrayList<>(lines.keySet());
+        List<byte[]> records = new ArrayList<>();
+        texts.forEach(text -> records.add(text.getBytes(StandardCharsets.UTF_8)));
+        TopicIo.produceRoundRobin(broker.bootstrap(), topics.raw, records, flushesEverythingEndingBy(1500));
+        long expectedLetters = lines.values().stream().filter(reason -> reason != null).count();
+
+        try (LocalPipeline pipeline = start(topics, 2, "bad")) {
+            List<DeadLetter> letters = TopicIo.readUntil(broker.bootstrap(), topics.deadLetter, DeadLetter.class,
+                    read -> read.size() >= expectedLetters, DEADLINE, SETTLE);
+            List<StitchedCall> stitched = TopicIo.readUntil(broker.bootstrap(), topics.stitched, StitchedCall.class,
+                    read -> read.size() >= 2, DEADLINE, SETTLE);
+
+            assertEquals(expectedLetters, letters.size(), "one dead letter per bad record");
+            assertEquals(Reason.values().length, letters.stream().map(DeadLetter::getReason).distinct().count());
+            for (DeadLetter letter : letters) {
+                String original = StandardCharsets.UTF_8.decode(letter.getOriginal()).toString();
+                int index = texts.indexOf(original);
+                // two records with id c meet from different partitions: whichever comes second is the conflict
+                Reason expected = original.startsWith("{\"id\":\"c\"") ? Reason.DUPLICATE_ID_CONFLICT : lines.get(original);
+                assertEquals(expected, letter.getReason(), "reason of " + original);
+                assertEquals(topics.raw, letter.getTopic());
+                assertEquals(index % PipelineTopics.RAW_PARTITIONS, letter.getPartition(), "partition of " + original);
+                assertEquals(index / PipelineTopics.RAW_PARTITIONS, letter.getOffset(), "offset of " + original);
+            }
+            Map<String, StitchedCall> byId = new HashMap<>();
+            stitched.forEach(call -> byId.put(call.getId(), call));
+            assertEquals(2, stitched.size());
+            assertEquals(List.of("c"), byId.get("p").getChildren());
+            assertEquals(List.of("p"), byId.get("c").getParents());
         }
     }
 }

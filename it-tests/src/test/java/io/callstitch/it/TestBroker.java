@@ -37,8 +37,8 @@ final class TestBroker implements AutoCloseable {
             return new TestBroker(null, container, container.getBootstrapServers());
         }
         Path dataDir = Files.createTempDirectory("callstitch-it-kafka");
-        LocalKafka local = LocalKafka.start(LocalKafka.Config.defaults(dataDir)
-                .withPort(freePort()).withControllerPort(freePort()));
+        int[] ports = freePorts();
+        LocalKafka local = LocalKafka.start(LocalKafka.Config.defaults(dataDir).withPort(ports[0]).withControllerPort(ports[1]));
         return new TestBroker(local, null, local.bootstrap());
     }
 
@@ -89,9 +89,10 @@ final class TestBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Two distinct free ports: both sockets are held open together, so the ports cannot coincide. */
+    private static int[] freePorts() throws Exception {
+        try (ServerSocket broker = new ServerSocket(0); ServerSocket controller = new ServerSocket(0)) {
+            return new int[] {broker.getLocalPort(), controller.getLocalPort()};
         }
     }
 }

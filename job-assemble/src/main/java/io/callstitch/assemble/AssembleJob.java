@@ -38,7 +38,7 @@ public final class AssembleJob {
         try {
             pipeline(env, options);
         } catch (UsageException e) {
-            Cli.exitWithUsageError(JOB_NAME, e.getMessage());
+            Cli.exitWithError(JOB_NAME, e.getMessage());
         }
         env.execute("callstitch " + JOB_NAME);
     }

@@ -7,6 +7,7 @@ import java.io.PrintStream;
  * usage mistake prints one line to stderr and exits 2. No stack trace is the user interface.
  */
 public final class Cli {
+    public static final int EXIT_ERROR = 1;
     public static final int EXIT_USAGE = 2;
 
     private Cli() {}
@@ -38,6 +39,12 @@ public final class Cli {
             throw new HelpShown();
         }
         return factory.create(flags.parse(args));
+    }
+
+    /** For what is wrong around the program rather than in its flags (a missing topic, no broker): one line, exit 1. */
+    public static void exitWithError(String program, String message) {
+        System.err.println(program + ": " + message);
+        System.exit(EXIT_ERROR);
     }
 
     /** Prints {@code program: message} and exits 2. */

@@ -35,6 +35,11 @@ public final class FlagSet {
         return program;
     }
 
+    /** The declared flags, in the order {@code --help} lists them. */
+    public List<Flag<?>> flags() {
+        return List.copyOf(flags.values());
+    }
+
     /** True when the arguments ask for help; checked before anything else is parsed. */
     public static boolean wantsHelp(String[] args) {
         for (String arg : args) {

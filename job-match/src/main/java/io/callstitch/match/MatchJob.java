@@ -36,7 +36,7 @@ public final class MatchJob {
         try {
             pipeline(env, options);
         } catch (UsageException e) {
-            Cli.exitWithUsageError("job-match", e.getMessage());
+            Cli.exitWithError("job-match", e.getMessage());
         }
         env.execute("callstitch job-match");
     }

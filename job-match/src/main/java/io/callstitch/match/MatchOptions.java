@@ -24,7 +24,7 @@ public final class MatchOptions implements Serializable {
     public static final Flag<Long> BUCKET_MS = Flag.positiveLong("bucket-ms", "1000",
             "width of the time buckets that spread one ip over many keys; a bucket's state is dropped once final");
 
-    static final FlagSet FLAGS = new FlagSet("job-match",
+    public static final FlagSet FLAGS = new FlagSet("job-match",
             "Reads calls filed by ip, finds every parent->child edge per (ip, time bucket) once the watermark\n"
                     + "says the bucket is complete, and writes one edge piece per call and bucket, keyed by call id.",
             flags());

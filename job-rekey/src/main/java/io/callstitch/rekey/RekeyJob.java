@@ -52,7 +52,7 @@ public final class RekeyJob {
         try {
             pipeline(env, options);
         } catch (UsageException e) {
-            Cli.exitWithUsageError("job-rekey", e.getMessage());
+            Cli.exitWithError("job-rekey", e.getMessage());
         }
         env.execute("callstitch job-rekey");
     }

@@ -37,7 +37,7 @@ public final class RekeyOptions implements Serializable {
     public static final Flag<Integer> MAX_ID_LENGTH = Flag.positiveInt("max-id-length", "256",
             "longer ids are rejected as OVERSIZE_FIELD");
 
-    static final FlagSet FLAGS = new FlagSet("job-rekey",
+    public static final FlagSet FLAGS = new FlagSet("job-rekey",
             "Reads raw probe records, rejects invalid ones to the dead-letter topic, drops exact duplicates,\n"
                     + "and writes each call twice to the by-ip topic: under its src_ip (looking for parents) and\n"
                     + "under its dst_ip (looking for children), followed by watermark marks in every partition.",

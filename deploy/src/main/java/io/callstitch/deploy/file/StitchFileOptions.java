@@ -24,7 +24,7 @@ public final class StitchFileOptions {
             "file for rejected records as JSON lines; auto puts OUT.dead-letter.jsonl beside --out");
     public static final Flag<Integer> PARALLELISM = Flag.positiveInt("parallelism", "2", "parallelism of the local Flink run");
 
-    static final FlagSet FLAGS = new FlagSet("stitch-file",
+    public static final FlagSet FLAGS = new FlagSet("stitch-file",
             "Stitches a file of call records with the operators of job-rekey, job-match and job-assemble chained\n"
                     + "in one local Flink run, and writes the stitched calls (the JSON of job-assemble --output-format json)\n"
                     + "sorted by start_at_ms and id. Records may be in any order within --max-out-of-orderness-ms.",

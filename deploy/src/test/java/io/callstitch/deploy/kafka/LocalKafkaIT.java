@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Starts a real broker JVM from {@code deploy/kafka-broker/target/lib} (surefire passes its path). Without
  * those jars the tests fail, on purpose, with the command that builds them.
  */
-class LocalKafkaTest {
+class LocalKafkaIT {
     private static final String TOPIC = "local-kafka-test";
     private static final Duration CONSUME_DEADLINE = Duration.ofSeconds(60);
 

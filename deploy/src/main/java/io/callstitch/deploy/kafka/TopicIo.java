@@ -1,4 +1,4 @@
-package io.callstitch.it;
+package io.callstitch.deploy.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,15 +18,18 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Writing raw records the way the probes do, and reading a topic back as a downstream reader would. */
-final class KafkaIo {
-    private KafkaIo() {}
+/**
+ * Writing raw records the way the probes do, and reading a topic back as a downstream reader would:
+ * what the demo and the end-to-end tests do at the two ends of the pipeline.
+ */
+public final class TopicIo {
+    private TopicIo() {}
 
     /**
      * Writes the records round-robin over the topic's partitions, with no key, as the probes do, then
      * a heartbeat at {@code heartbeatAtMs} into every partition: the traffic's time has passed there.
      */
-    static void produceRoundRobin(String bootstrap, String topic, List<byte[]> records, long heartbeatAtMs) {
+    public static void produceRoundRobin(String bootstrap, String topic, List<byte[]> records, long heartbeatAtMs) {
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", bootstrap);
         props.setProperty("acks", "all");
@@ -48,7 +51,7 @@ final class KafkaIo {
      * or the deadline passes; then keeps reading for {@code settle} more, so that a record written
      * twice would be seen too.
      */
-    static <T extends SpecificRecordBase> List<T> readUntil(String bootstrap, String topic, Class<T> type,
+    public static <T extends SpecificRecordBase> List<T> readUntil(String bootstrap, String topic, Class<T> type,
             Predicate<List<T>> done, Duration deadline, Duration settle) throws Exception {
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", bootstrap);

@@ -1,0 +1,41 @@
+# Shared by the scripts in deploy/local: where the repository is, building what is missing or stale,
+# and running a class of the deploy module with the JVM flags Flink 1.12 needs on Java 17.
+# Sourced, not run.
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+classpath_file="$root/deploy/target/runtime.classpath"
+stamp="$root/deploy/target/.local-build-stamp"
+
+# (Re)builds the modules and the broker jars when they are missing or older than any source.
+callstitch_build() {
+  local stale=""
+  if [[ ! -f "$stamp" || ! -s "$classpath_file" ]]; then
+    stale="yes"
+  else
+    stale="$(find "$root" -path "$root/.git" -prune -o -path '*/target' -prune -o \
+      \( -name '*.java' -o -name 'pom.xml' -o -name '*.avsc' -o -name '*.properties' \) -newer "$stamp" -print -quit)"
+  fi
+  if [[ -n "$stale" ]]; then
+    echo "Building callstitch (mvn install -DskipTests; the first build downloads dependencies) ..." >&2
+    (cd "$root" && mvn -q -B install -DskipTests -pl deploy/kafka-broker,deploy -am >&2 \
+      && mvn -q -B -f deploy/pom.xml dependency:build-classpath -Dmdep.includeScope=runtime \
+           -Dmdep.outputFile="$classpath_file" >&2)
+    touch "$stamp"
+  fi
+}
+
+# The flags of the parent pom's java17.flags property: one list, read from one place.
+callstitch_java_flags() {
+  sed -n 's:.*<java17.flags>\(.*\)</java17.flags>.*:\1:p' "$root/pom.xml"
+}
+
+# Runs a main class of the deploy module.
+callstitch_run() {
+  local main="$1"
+  shift
+  local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+  # shellcheck disable=SC2046
+  exec "$java" $(callstitch_java_flags) -Xmx2g \
+    -Dcallstitch.kafka.libs="$root/deploy/kafka-broker/target/lib" \
+    -cp "$root/deploy/target/classes:$(cat "$classpath_file")" "$main" "$@"
+}

@@ -1,0 +1,74 @@
+package io.callstitch.deploy.demo;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import io.callstitch.common.Cli;
+import io.callstitch.common.Flag;
+import io.callstitch.common.FlagSet;
+import io.callstitch.common.UsageException;
+
+/** The flags of the local demo. */
+public final class DemoOptions {
+    public static final Flag<Integer> KAFKA_PORT = Flag.positiveInt("kafka-port", "19092", "loopback port of the demo's Kafka broker");
+    public static final Flag<Integer> KAFKA_CONTROLLER_PORT = Flag.positiveInt("kafka-controller-port", "19093",
+            "loopback port of the broker's KRaft controller");
+    public static final Flag<Integer> FLINK_PORT = Flag.positiveInt("flink-port", "18081", "loopback port of the local Flink's web UI and REST API");
+    public static final Flag<String> DATA_DIR = Flag.text("data-dir", ".local/demo", "where the demo keeps its broker's data (wiped at each start)");
+    public static final Flag<Integer> REQUESTS = Flag.positiveInt("requests", "400", "sample requests to send (6 calls each)");
+    public static final Flag<Integer> PARALLELISM = Flag.positiveInt("parallelism", "2", "parallelism of each job");
+    public static final Flag<Long> CHECKPOINT_INTERVAL_MS = Flag.positiveLong("checkpoint-interval-ms", "2000",
+            "checkpoint interval of each job; each hop's output becomes visible on its checkpoints");
+    public static final Flag<Long> SEED = Flag.nonNegativeLong("seed", "1", "seed of the sample traffic");
+    public static final Flag<Long> LINGER_SECONDS = Flag.nonNegativeLong("linger-seconds", "0",
+            "keep the broker and the jobs running this long after the results, to look at the web UI");
+
+    public static final FlagSet FLAGS = new FlagSet("demo",
+            "Runs callstitch end to end on this machine: a real Kafka broker (KRaft, its own JVM), a local Flink\n"
+                    + "running job-rekey, job-match and job-assemble as three jobs, sample traffic written round-robin to\n"
+                    + "calls.raw, and the stitched calls read back from calls.stitched and checked against the rule.",
+            List.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, FLINK_PORT, DATA_DIR, REQUESTS, PARALLELISM, CHECKPOINT_INTERVAL_MS,
+                    SEED, LINGER_SECONDS));
+
+    public final int kafkaPort;
+    public final int kafkaControllerPort;
+    public final int flinkPort;
+    public final Path dataDir;
+    public final int requests;
+    public final int parallelism;
+    public final long checkpointIntervalMs;
+    public final long seed;
+    public final long lingerSeconds;
+
+    private DemoOptions(FlagSet.Values values) throws UsageException {
+        this.kafkaPort = port(values, KAFKA_PORT);
+        this.kafkaControllerPort = port(values, KAFKA_CONTROLLER_PORT);
+        this.flinkPort = port(values, FLINK_PORT);
+        if (kafkaPort == kafkaControllerPort || kafkaPort == flinkPort || kafkaControllerPort == flinkPort) {
+            throw new UsageException("flags --kafka-port, --kafka-controller-port and --flink-port must differ");
+        }
+        this.dataDir = Paths.get(values.get(DATA_DIR));
+        this.requests = values.get(REQUESTS);
+        this.parallelism = values.get(PARALLELISM);
+        this.checkpointIntervalMs = values.get(CHECKPOINT_INTERVAL_MS);
+        this.seed = values.get(SEED);
+        this.lingerSeconds = values.get(LINGER_SECONDS);
+    }
+
+    private static int port(FlagSet.Values values, Flag<Integer> flag) throws UsageException {
+        int port = values.get(flag);
+        if (port > 65535) {
+            throw new UsageException("flag --" + flag.name() + " must be a port from 1 to 65535, got " + port);
+        }
+        return port;
+    }
+
+    public static DemoOptions parse(String[] args, PrintStream helpOut) throws UsageException, Cli.HelpShown {
+        return Cli.parse(FLAGS, args, DemoOptions::new, helpOut);
+    }
+
+    static DemoOptions parseOrExit(String[] args) {
+        return Cli.parseOrExit(FLAGS, args, DemoOptions::new);
+    }
+}

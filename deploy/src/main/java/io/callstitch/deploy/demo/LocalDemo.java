@@ -1,0 +1,220 @@
+package io.callstitch.deploy.demo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import io.callstitch.assemble.StitchedJson;
+import io.callstitch.common.Cli;
+import io.callstitch.common.UsageException;
+import io.callstitch.deploy.check.BruteForce;
+import io.callstitch.deploy.check.ProbeJson;
+import io.callstitch.deploy.check.RandomCalls;
+import io.callstitch.deploy.kafka.LocalKafka;
+import io.callstitch.deploy.kafka.LocalKafkaException;
+import io.callstitch.deploy.kafka.TopicAdmin;
+import io.callstitch.deploy.kafka.TopicIo;
+import io.callstitch.match.MatchOptions;
+import io.callstitch.rekey.RekeyOptions;
+import io.callstitch.schema.Call;
+import io.callstitch.schema.DeadLetter;
+import io.callstitch.schema.Status;
+import io.callstitch.schema.StitchedCall;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * {@code deploy/local/demo}: the whole product on this machine. A real Kafka broker in its own JVM, a
+ * local Flink cluster (with its web UI) running the three jobs as three jobs, the seed's first example
+ * and sample traffic written round-robin into {@code calls.raw} with a few bad records, and the
+ * stitched calls read back from {@code calls.stitched} and checked against the rule.
+ */
+public final class LocalDemo {
+    private static final Duration DEADLINE = Duration.ofMinutes(5);
+    private static final long DELIVERY_DISORDER_MS = 5_000;
+
+    private final DemoOptions options;
+    private final PrintStream out;
+
+    private LocalDemo(DemoOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        DemoOptions options = DemoOptions.parseOrExit(args);
+        try {
+            new LocalDemo(options, System.out).run();
+        } catch (UsageException | LocalKafkaException e) {
+            Cli.exitWithError("demo", e.getMessage());
+        }
+    }
+
+    private void run() throws Exception {
+        Path kafkaDir = options.dataDir.toAbsolutePath().resolve("kafka");
+        wipe(kafkaDir);
+        out.println("Starting Kafka (KRaft, its own JVM) on 127.0.0.1:" + options.kafkaPort + " ...");
+        try (LocalKafka kafka = LocalKafka.start(LocalKafka.Config.defaults(kafkaDir)
+                .withPort(options.kafkaPort).withControllerPort(options.kafkaControllerPort))) {
+            PipelineTopics topics = PipelineTopics.defaults();
+            for (NewTopic topic : topics.all(5)) {
+                TopicAdmin.ensure(kafka.bootstrap(), topic.name(), topic.numPartitions());
+            }
+            Traffic traffic = traffic();
+            TopicIo.produceRoundRobin(kafka.bootstrap(), topics.raw, traffic.records, traffic.heartbeatAtMs);
+            out.println("Wrote " + traffic.calls.size() + " calls and " + traffic.bad + " bad records round-robin to "
+                    + topics.raw + " (" + PipelineTopics.RAW_PARTITIONS + " partitions), then a heartbeat into each partition.");
+
+            MiniCluster flink = startFlink();
+            try {
+                URI web = flink.getRestAddress().get();
+                out.println("Local Flink web UI: " + web + "  (three jobs: job-rekey, job-match, job-assemble)");
+                List<String> common = List.of("--bootstrap", kafka.bootstrap(), "--parallelism", Integer.toString(options.parallelism),
+                        "--checkpoint-interval-ms", Long.toString(options.checkpointIntervalMs));
+                try (LocalPipeline pipeline = LocalPipeline.start(
+                        () -> StreamExecutionEnvironment.createRemoteEnvironment(web.getHost(), web.getPort()),
+                        topics, "demo", common, List.of(), List.of())) {
+                    out.println("Waiting for " + traffic.calls.size() + " stitched calls on " + topics.stitched + " ...");
+                    List<StitchedCall> stitched = TopicIo.readUntil(kafka.bootstrap(), topics.stitched, StitchedCall.class,
+                            read -> read.size() >= traffic.calls.size(), DEADLINE, Duration.ofMillis(options.checkpointIntervalMs));
+                    List<DeadLetter> deadLetters = TopicIo.readUntil(kafka.bootstrap(), topics.deadLetter, DeadLetter.class,
+                            read -> read.size() >= traffic.bad, Duration.ofSeconds(30), Duration.ZERO);
+                    report(traffic, stitched, deadLetters);
+                    if (options.lingerSeconds > 0) {
+                        out.println("Keeping everything up for " + options.lingerSeconds + " s: " + web);
+                        Thread.sleep(options.lingerSeconds * 1000);
+                    }
+                }
+            } finally {
+                flink.close();
+            }
+        }
+        out.println("Stopped the jobs, Flink and Kafka.");
+    }
+
+    /** The seed's first example (its times moved to now) and sample requests, in a probe fleet's delivery order. */
+    private static final class Traffic {
+        final List<Call> calls = new ArrayList<>();
+        final List<byte[]> records = new ArrayList<>();
+        int bad;
+        long heartbeatAtMs;
+    }
+
+    private Traffic traffic() {
+        long origin = System.currentTimeMillis() - 60_000;
+        Traffic traffic = new Traffic();
+        traffic.calls.add(new Call("id1", "10.0.0.1", "10.0.0.2", origin + 1000, 500L, origin + 1500));
+        traffic.calls.add(new Call("id2", "10.0.0.2", "10.0.0.3", origin + 1100, 200L, origin + 1300));
+        traffic.calls.add(new Call("id3", "10.0.0.3", "10.0.0.4", origin + 1120, 100L, origin + 1220));
+        traffic.calls.addAll(SampleTraffic.generate(options.seed, options.requests, origin + 2000, 50_000));
+        for (Call call : RandomCalls.deliveryOrder(traffic.calls, DELIVERY_DISORDER_MS, options.seed)) {
+            traffic.records.add(ProbeJson.write(call).getBytes(StandardCharsets.UTF_8));
+        }
+        for (String bad : List.of("{\"id\":\"broken\",\"src_ip\":\"10.0.0.1\"", "{\"id\":\"neg\",\"src_ip\":\"10.0.0.1\","
+                + "\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":5,\"latency_msec\":-1,\"end_at_ms\":4}")) {
+            traffic.records.add(traffic.records.size() / 2, bad.getBytes(StandardCharsets.UTF_8));
+            traffic.bad++;
+        }
+        long lastEnd = traffic.calls.stream().mapToLong(Call::getEndAtMs).max().orElse(origin);
+        // past the last end by every time bound: every bucket has closed once the heartbeat is read
+        traffic.heartbeatAtMs = lastEnd + Long.parseLong(RekeyOptions.MAX_OUT_OF_ORDERNESS_MS.defaultText())
+                + Long.parseLong(MatchOptions.MAX_LATENCY_MS.defaultText()) + Long.parseLong(MatchOptions.BUCKET_MS.defaultText()) + 1;
+        return traffic;
+    }
+
+    private MiniCluster startFlink() throws Exception {
+        Configuration config = new Configuration();
+        config.setString(RestOptions.ADDRESS, "127.0.0.1");
+        config.setString(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        config.setInteger(RestOptions.PORT, options.flinkPort);
+        MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(config)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(3 * options.parallelism).build());
+        flink.start();
+        return flink;
+    }
+
+    private void report(Traffic traffic, List<StitchedCall> stitched, List<DeadLetter> deadLetters) {
+        Map<String, StitchedCall> byId = new HashMap<>();
+        Map<Status, Integer> statuses = new EnumMap<>(Status.class);
+        int written = 0;
+        for (StitchedCall call : stitched) {
+            byId.put(call.getId(), call);
+            statuses.merge(call.getStatus(), 1, Integer::sum);
+            written++;
+        }
+        Map<String, BruteForce.Expected> expected = BruteForce.stitch(traffic.calls);
+        long differences = 0;
+        long edges = 0;
+        for (Map.Entry<String, BruteForce.Expected> entry : expected.entrySet()) {
+            StitchedCall call = byId.get(entry.getKey());
+            edges += entry.getValue().children.size();
+            if (call == null || !call.getParents().equals(entry.getValue().parentList())
+                    || !call.getChildren().equals(entry.getValue().childList())) {
+                differences++;
+            }
+        }
+        out.println();
+        out.println("The seed's first example, as stitched (times relative to its first call):");
+        out.println(String.format("  %-4s %-9s %-9s %6s %8s %6s  %-8s %-8s %s", "id", "src_ip", "dst_ip", "start", "latency",
+                "end", "parents", "children", "status"));
+        long base = traffic.calls.get(0).getStartAtMs() - 1000;
+        for (String id : List.of("id1", "id2", "id3")) {
+            StitchedCall call = byId.get(id);
+            if (call != null) {
+                out.println(String.format("  %-4s %-9s %-9s %6d %8d %6d  %-8s %-8s %s", id, call.getSrcIp(), call.getDstIp(),
+                        call.getStartAtMs() - base, call.getLatencyMsec(), call.getEndAtMs() - base,
+                        call.getParents(), call.getChildren(), call.getStatus()));
+            }
+        }
+        out.println();
+        out.println("Three stitched records as job-assemble --output-format json writes them:");
+        stitched.stream().filter(call -> call.getId().startsWith("call-")).sorted(Comparator.comparing(StitchedCall::getStartAtMs))
+                .limit(3).forEach(call -> out.println("  " + StitchedJson.toJson(call)));
+        out.println();
+        out.println("| what | count |");
+        out.println("|---|---|");
+        out.println("| calls written to calls.raw | " + traffic.calls.size() + " |");
+        out.println("| bad records written | " + traffic.bad + " |");
+        out.println("| stitched records read from calls.stitched | " + written + " |");
+        out.println("| distinct call ids among them | " + byId.size() + " |");
+        for (Map.Entry<Status, Integer> entry : statuses.entrySet()) {
+            out.println("| status " + entry.getKey() + " | " + entry.getValue() + " |");
+        }
+        out.println("| dead letters read from calls.dead-letter | " + deadLetters.size() + " |");
+        out.println("| edges by the rule (brute force over all pairs) | " + edges + " |");
+        out.println("| calls whose parents or children differ from the rule | " + differences + " |");
+        out.println();
+        out.println(differences == 0 && written == traffic.calls.size()
+                ? "Every call was stitched exactly once, as the rule says."
+                : "MISMATCH: see the table above.");
+    }
+
+    /** Removes the demo's own broker directory from an earlier run; refuses anything else. */
+    private static void wipe(Path kafkaDir) throws IOException, UsageException {
+        if (!Files.exists(kafkaDir)) {
+            return;
+        }
+        if (!Files.exists(kafkaDir.resolve("server.properties"))) {
+            throw new UsageException(kafkaDir + " exists but is not a demo broker directory; choose another --data-dir");
+        }
+        try (Stream<Path> paths = Files.walk(kafkaDir)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
+    }
+}
