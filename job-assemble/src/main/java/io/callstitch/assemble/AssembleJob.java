@@ -3,7 +3,7 @@ package io.callstitch.assemble;
 import io.callstitch.assemble.operators.AssembleCalls;
 import io.callstitch.common.AvroKafkaDeserializer;
 import io.callstitch.common.AvroKafkaSerializer;
-import io.callstitch.common.Cli;
+import io.callstitch.common.JobMain;
 import io.callstitch.common.KafkaEnds;
 import io.callstitch.common.KafkaTopics;
 import io.callstitch.common.UsageException;
@@ -33,14 +33,7 @@ public final class AssembleJob {
     private AssembleJob() {}
 
     public static void main(String[] args) throws Exception {
-        AssembleOptions options = AssembleOptions.parseOrExit(args);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        try {
-            pipeline(env, options);
-        } catch (UsageException e) {
-            Cli.exitWithError(JOB_NAME, e.getMessage());
-        }
-        env.execute("callstitch " + JOB_NAME);
+        JobMain.run(JOB_NAME, AssembleOptions.parseOrExit(args), AssembleJob::pipeline);
     }
 
     /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */

@@ -2,7 +2,7 @@ package io.callstitch.match;
 
 import io.callstitch.common.AvroKafkaDeserializer;
 import io.callstitch.common.AvroKafkaSerializer;
-import io.callstitch.common.Cli;
+import io.callstitch.common.JobMain;
 import io.callstitch.common.KafkaEnds;
 import io.callstitch.common.KafkaTopics;
 import io.callstitch.common.UsageException;
@@ -31,14 +31,7 @@ public final class MatchJob {
     private MatchJob() {}
 
     public static void main(String[] args) throws Exception {
-        MatchOptions options = MatchOptions.parseOrExit(args);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        try {
-            pipeline(env, options);
-        } catch (UsageException e) {
-            Cli.exitWithError("job-match", e.getMessage());
-        }
-        env.execute("callstitch job-match");
+        JobMain.run("job-match", MatchOptions.parseOrExit(args), MatchJob::pipeline);
     }
 
     /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */

@@ -5,10 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import io.callstitch.common.Utf8;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.Reason;
 
@@ -257,14 +254,11 @@ public final class CallParser {
     }
 
     private static String decodeUtf8(byte[] bytes) throws Rejected {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
+        String text = Utf8.decodeOrNull(bytes);
+        if (text == null) {
             throw new Rejected(Reason.UNPARSEABLE, "not UTF-8 text");
         }
+        return text;
     }
 
     private static String abbreviate(String text) {

@@ -1,7 +1,7 @@
 package io.callstitch.rekey;
 
 import io.callstitch.common.AvroKafkaSerializer;
-import io.callstitch.common.Cli;
+import io.callstitch.common.JobMain;
 import io.callstitch.common.KafkaEnds;
 import io.callstitch.common.KafkaTopics;
 import io.callstitch.common.UsageException;
@@ -47,14 +47,7 @@ public final class RekeyJob {
     }
 
     public static void main(String[] args) throws Exception {
-        RekeyOptions options = RekeyOptions.parseOrExit(args);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        try {
-            pipeline(env, options);
-        } catch (UsageException e) {
-            Cli.exitWithError("job-rekey", e.getMessage());
-        }
-        env.execute("callstitch job-rekey");
+        JobMain.run("job-rekey", RekeyOptions.parseOrExit(args), RekeyJob::pipeline);
     }
 
     /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */

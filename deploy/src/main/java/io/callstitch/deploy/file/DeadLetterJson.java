@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.callstitch.common.Utf8;
 import io.callstitch.schema.DeadLetter;
 
 /**
@@ -32,7 +30,7 @@ public final class DeadLetterJson {
             json.writeNumberField("offset", letter.getOffset());
             json.writeStringField("job", letter.getJob());
             byte[] original = toBytes(letter.getOriginal());
-            String text = utf8OrNull(original);
+            String text = Utf8.decodeOrNull(original);
             if (text != null) {
                 json.writeStringField("original", text);
             } else {
@@ -50,16 +48,5 @@ public final class DeadLetterJson {
         byte[] bytes = new byte[copy.remaining()];
         copy.get(bytes);
         return bytes;
-    }
-
-    private static String utf8OrNull(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 }

@@ -1,0 +1,84 @@
+package io.callstitch.deploy.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import io.callstitch.match.ContainmentMatcher;
+import io.callstitch.schema.Call;
+
+/**
+ * {@code deploy/local/bench-match}: the cost of matching one hot (ip, bucket) key, job-match's sweep
+ * against testing every pair, on the same calls in the same run. Prints one table row per key size:
+ * medians over repeated runs, and their ratio. Wall-clock medians on a shared machine: compare the
+ * rows of one run, not numbers across machines.
+ */
+public final class MatchBenchmark {
+    private static final int RUNS = 7;
+
+    private MatchBenchmark() {}
+
+    public static void main(String[] args) {
+        int[] sizes = args.length > 0 ? Arrays.stream(args).mapToInt(Integer::parseInt).toArray() : new int[] {500, 2000, 8000, 32000};
+        System.out.println("| latencies | calls per role in one key | edges found | sweep median ms | all pairs median ms | all pairs / sweep |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (boolean tail : new boolean[] {false, true}) {
+            for (int n : sizes) {
+                row(tail, n);
+            }
+        }
+    }
+
+    private static void row(boolean tail, int n) {
+        {
+            List<Call> parents = calls(new Random(n), "p", n, tail);
+            List<Call> children = calls(new Random(n + 1), "c", n, tail);
+            long[] edges = new long[1];
+            double sweep = median(() -> {
+                edges[0] = 0;
+                ContainmentMatcher.match(parents, children, (p, c) -> edges[0]++);
+            });
+            double pairs = median(() -> allPairs(parents, children));
+            System.out.printf("| %s | %d | %d | %.2f | %.2f | %.1fx |%n", tail ? "90% < 300 ms, 10% to 20 s" : "all < 50 ms",
+                    n, edges[0], sweep, pairs, pairs / sweep);
+        }
+    }
+
+    /**
+     * A gateway's calls in one 1 s bucket, starts spread over the bucket: either all short, or 90% under
+     * 300 ms and the rest up to 20 s (a long call contains most of the bucket: edges abound).
+     */
+    private static List<Call> calls(Random random, String prefix, int count, boolean tail) {
+        List<Call> calls = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long start = random.nextInt(1000);
+            long latency = !tail ? random.nextInt(50) : random.nextInt(10) < 9 ? random.nextInt(300) : 300 + random.nextInt(19_700);
+            calls.add(new Call(prefix + i, "10.0.0.1", "10.0.0.2", start, latency, start + latency));
+        }
+        return calls;
+    }
+
+    private static long allPairs(List<Call> parents, List<Call> children) {
+        long edges = 0;
+        for (Call p : parents) {
+            for (Call c : children) {
+                if (p.getStartAtMs() <= c.getStartAtMs() && p.getEndAtMs() >= c.getEndAtMs() && !p.getId().equals(c.getId())) {
+                    edges++;
+                }
+            }
+        }
+        return edges;
+    }
+
+    private static double median(Runnable work) {
+        work.run();
+        double[] ms = new double[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            long start = System.nanoTime();
+            work.run();
+            ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(ms);
+        return ms[RUNS / 2];
+    }
+}
