@@ -17,8 +17,8 @@ callstitch_build() {
   fi
   if [[ -n "$stale" ]]; then
     echo "Building callstitch (mvn install -DskipTests; the first build downloads dependencies) ..." >&2
-    (cd "$root" && mvn -q -B install -DskipTests -pl deploy/kafka-broker,deploy -am >&2 \
-      && mvn -q -B -f deploy/pom.xml dependency:build-classpath -Dmdep.includeScope=runtime \
+    (cd "$root" && mvn -q -B -Dstyle.color=never install -DskipTests -pl deploy/kafka-broker,deploy -am >&2 \
+      && mvn -q -B -Dstyle.color=never -f deploy/pom.xml dependency:build-classpath -Dmdep.includeScope=runtime \
            -Dmdep.outputFile="$classpath_file" >&2)
     touch "$stamp"
   fi

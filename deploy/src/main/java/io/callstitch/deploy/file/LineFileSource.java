@@ -1,9 +1,5 @@
 package io.callstitch.deploy.file;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import io.callstitch.rekey.CallParser;
@@ -40,52 +36,17 @@ public final class LineFileSource implements SourceFunction<ParsedInput> {
         CallParser parser = new CallParser(format, maxRecordBytes, maxIdLength);
         Path file = Paths.get(path);
         String name = file.getFileName().toString();
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-            long lineNumber = 0;
-            int b;
-            while (running) {
-                b = in.read();
-                if (b != '\n' && b != -1) {
-                    line.write(b);
-                    continue;
-                }
-                lineNumber++;
-                byte[] bytes = withoutCarriageReturn(line.toByteArray());
-                line.reset();
-                if (!isBlank(bytes)) {
-                    ParsedInput parsed = RawCallDeserializer.parse(parser, bytes, name, 0, lineNumber);
-                    synchronized (ctx.getCheckpointLock()) {
-                        ctx.collect(parsed);
-                    }
-                }
-                if (b == -1) {
-                    break;
-                }
+        RecordLines.read(file, (bytes, lineNumber) -> {
+            ParsedInput parsed = RawCallDeserializer.parse(parser, bytes, name, 0, lineNumber);
+            synchronized (ctx.getCheckpointLock()) {
+                ctx.collect(parsed);
             }
-        }
+            return running;
+        });
     }
 
     @Override
     public void cancel() {
         running = false;
-    }
-
-    private static byte[] withoutCarriageReturn(byte[] bytes) {
-        if (bytes.length > 0 && bytes[bytes.length - 1] == '\r') {
-            byte[] trimmed = new byte[bytes.length - 1];
-            System.arraycopy(bytes, 0, trimmed, 0, trimmed.length);
-            return trimmed;
-        }
-        return bytes;
-    }
-
-    private static boolean isBlank(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b != ' ' && b != '\t') {
-                return false;
-            }
-        }
-        return true;
     }
 }
