@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import io.callstitch.assemble.StitchedJson;
 import io.callstitch.deploy.check.BruteForce;
-import io.callstitch.deploy.check.ProbeJson;
+import io.callstitch.simulator.ProbeJson;
 import io.callstitch.deploy.demo.LocalPipeline;
 import io.callstitch.deploy.demo.PipelineTopics;
 import io.callstitch.deploy.kafka.TopicIo;

@@ -18,7 +18,7 @@ import io.callstitch.assemble.StitchedJson;
 import io.callstitch.common.Cli;
 import io.callstitch.common.UsageException;
 import io.callstitch.deploy.check.BruteForce;
-import io.callstitch.deploy.check.ProbeJson;
+import io.callstitch.simulator.ProbeJson;
 import io.callstitch.deploy.check.RandomCalls;
 import io.callstitch.deploy.kafka.LocalKafka;
 import io.callstitch.deploy.kafka.LocalKafkaException;

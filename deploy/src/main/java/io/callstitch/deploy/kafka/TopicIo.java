@@ -8,7 +8,7 @@ import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecordBase;
 import io.callstitch.common.AvroBytes;
-import io.callstitch.deploy.check.ProbeJson;
+import io.callstitch.simulator.ProbeJson;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;

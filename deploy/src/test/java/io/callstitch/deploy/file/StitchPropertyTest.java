@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import io.callstitch.assemble.StitchedJson;
 import io.callstitch.deploy.check.BruteForce;
-import io.callstitch.deploy.check.ProbeJson;
+import io.callstitch.simulator.ProbeJson;
 import io.callstitch.deploy.check.RandomCalls;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.Status;

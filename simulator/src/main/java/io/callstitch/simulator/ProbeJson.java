@@ -1,4 +1,4 @@
-package io.callstitch.deploy.check;
+package io.callstitch.simulator;
 
 import java.io.IOException;
 import java.io.StringWriter;

@@ -1,0 +1,55 @@
+package io.callstitch.simulator;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes records as the probes do: no key, round-robin over the topic's partitions, at a target rate,
+ * with a progress line about once a second; then a heartbeat into every partition.
+ */
+public final class KafkaWriter {
+    private KafkaWriter() {}
+
+    /**
+     * @param recordsPerSecond 0 writes as fast as the broker takes them
+     * @param heartbeatAtMs the time of the closing heartbeat in every partition
+     */
+    public static void write(String bootstrap, String topic, List<byte[]> records, long recordsPerSecond, long heartbeatAtMs,
+            PrintStream progress) throws InterruptedException {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        props.setProperty("acks", "all");
+        props.setProperty("linger.ms", "5");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            int partitions = producer.partitionsFor(topic).size();
+            long began = System.nanoTime();
+            long lastReport = began;
+            for (int i = 0; i < records.size(); i++) {
+                producer.send(new ProducerRecord<>(topic, i % partitions, null, records.get(i)));
+                if (recordsPerSecond > 0) {
+                    // pace by the schedule, not by sleeping a fixed time per record
+                    long due = began + (long) (i * 1e9 / recordsPerSecond);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+                long now = System.nanoTime();
+                if (now - lastReport >= 1_000_000_000L) {
+                    lastReport = now;
+                    progress.printf("simulate: %d of %d records sent (%.0f/s)%n", i + 1, records.size(), (i + 1) / ((now - began) / 1e9));
+                }
+            }
+            byte[] heartbeat = ProbeJson.heartbeat(heartbeatAtMs).getBytes(StandardCharsets.UTF_8);
+            for (int partition = 0; partition < partitions; partition++) {
+                producer.send(new ProducerRecord<>(topic, partition, null, heartbeat));
+            }
+            producer.flush();
+        }
+    }
+}
