@@ -35,7 +35,8 @@ public final class Simulate {
             writeTruth(simulation.truthParents(), options.truth);
         }
         System.out.println("simulate: " + simulation.calls().size() + " calls in " + simulation.requests() + " requests, "
-                + simulation.duplicates() + " duplicates, " + simulation.malformed() + " malformed records; "
+                + simulation.duplicates() + " duplicates, " + simulation.malformed() + " malformed records, at most "
+                + simulation.peakGatewayConcurrency() + " concurrent calls into the gateway; "
                 + (options.out != null ? "written to " + options.out : "sent to " + options.topic + " at " + options.bootstrap)
                 + (options.truth != null ? "; truth in " + options.truth : ""));
     }

@@ -66,6 +66,27 @@ public final class Simulation {
         return lastEndMs;
     }
 
+    /** The most calls into the gateway in flight at once: the concurrency a stitcher faces there. */
+    public int peakGatewayConcurrency() {
+        String gateway = Service.GATEWAY.instanceIps()[0];
+        List<long[]> events = new ArrayList<>();
+        for (Call call : calls) {
+            if (call.getDstIp().equals(gateway)) {
+                events.add(new long[] {call.getStartAtMs(), 1});
+                events.add(new long[] {call.getEndAtMs(), -1});
+            }
+        }
+        // at equal times, starts before ends: inclusive intervals touch
+        events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(b[1], a[1]));
+        int now = 0;
+        int peak = 0;
+        for (long[] event : events) {
+            now += (int) event[1];
+            peak = Math.max(peak, now);
+        }
+        return peak;
+    }
+
     public int requests() {
         return requests;
     }

@@ -33,6 +33,7 @@ final class SystemModel {
     private SystemModel() {}
 
     static String clientIp(int client) {
-        return "10.0." + (client / 250) + "." + (1 + client % 250);
+        // apart from 10.0.0.x, where the worked examples live, so the two can share a demo
+        return "10.200." + (client / 250) + "." + (1 + client % 250);
     }
 }

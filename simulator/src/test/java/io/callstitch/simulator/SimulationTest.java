@@ -34,7 +34,7 @@ class SimulationTest {
         for (Call child : simulation.calls()) {
             String parentId = simulation.truthParents().get(child.getId());
             if (parentId == null) {
-                assertTrue(child.getSrcIp().startsWith("10.0."), "only clients make root calls: " + child);
+                assertTrue(child.getSrcIp().startsWith("10.200."), "only clients make root calls: " + child);
                 continue;
             }
             Call parent = calls.get(parentId);

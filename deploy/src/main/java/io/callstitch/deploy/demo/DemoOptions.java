@@ -16,26 +16,28 @@ public final class DemoOptions {
             "loopback port of the broker's KRaft controller");
     public static final Flag<Integer> FLINK_PORT = Flag.positiveInt("flink-port", "18081", "loopback port of the local Flink's web UI and REST API");
     public static final Flag<String> DATA_DIR = Flag.text("data-dir", ".local/demo", "where the demo keeps its broker's data (wiped at each start)");
-    public static final Flag<Integer> REQUESTS = Flag.positiveInt("requests", "400", "sample requests to send (6 calls each)");
+    public static final Flag<Integer> CALLS = Flag.positiveInt("calls", "3000", "simulated calls to send (whole requests)");
+    public static final Flag<Long> RATE = Flag.positiveLong("rate", "50", "simulated requests per second (concurrency = rate x latency)");
     public static final Flag<Integer> PARALLELISM = Flag.positiveInt("parallelism", "2", "parallelism of each job");
     public static final Flag<Long> CHECKPOINT_INTERVAL_MS = Flag.positiveLong("checkpoint-interval-ms", "2000",
             "checkpoint interval of each job; each hop's output becomes visible on its checkpoints");
-    public static final Flag<Long> SEED = Flag.nonNegativeLong("seed", "1", "seed of the sample traffic");
+    public static final Flag<Long> SEED = Flag.nonNegativeLong("seed", "1", "seed of the simulated traffic");
     public static final Flag<Long> LINGER_SECONDS = Flag.nonNegativeLong("linger-seconds", "0",
             "keep the broker and the jobs running this long after the results, to look at the web UI");
 
     public static final FlagSet FLAGS = new FlagSet("demo",
             "Runs callstitch end to end on this machine: a real Kafka broker (KRaft, its own JVM), a local Flink\n"
-                    + "running job-rekey, job-match and job-assemble as three jobs, sample traffic written round-robin to\n"
-                    + "calls.raw, and the stitched calls read back from calls.stitched and checked against the rule.",
-            List.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, FLINK_PORT, DATA_DIR, REQUESTS, PARALLELISM, CHECKPOINT_INTERVAL_MS,
+                    + "running job-rekey, job-match and job-assemble as three jobs, simulated traffic written round-robin to\n"
+                    + "calls.raw, and the stitched calls read back from calls.stitched and evaluated against the rule and the truth.",
+            List.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, FLINK_PORT, DATA_DIR, CALLS, RATE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
                     SEED, LINGER_SECONDS));
 
     public final int kafkaPort;
     public final int kafkaControllerPort;
     public final int flinkPort;
     public final Path dataDir;
-    public final int requests;
+    public final int calls;
+    public final long rate;
     public final int parallelism;
     public final long checkpointIntervalMs;
     public final long seed;
@@ -49,7 +51,8 @@ public final class DemoOptions {
             throw new UsageException("flags --kafka-port, --kafka-controller-port and --flink-port must differ");
         }
         this.dataDir = Paths.get(values.get(DATA_DIR));
-        this.requests = values.get(REQUESTS);
+        this.calls = values.get(CALLS);
+        this.rate = values.get(RATE);
         this.parallelism = values.get(PARALLELISM);
         this.checkpointIntervalMs = values.get(CHECKPOINT_INTERVAL_MS);
         this.seed = values.get(SEED);

@@ -17,9 +17,10 @@ import java.util.stream.Stream;
 import io.callstitch.assemble.StitchedJson;
 import io.callstitch.common.Cli;
 import io.callstitch.common.UsageException;
-import io.callstitch.deploy.check.BruteForce;
+import io.callstitch.deploy.check.Evaluation;
 import io.callstitch.simulator.ProbeJson;
-import io.callstitch.deploy.check.RandomCalls;
+import io.callstitch.simulator.Simulation;
+import io.callstitch.simulator.SimulatorConfig;
 import io.callstitch.deploy.kafka.LocalKafka;
 import io.callstitch.deploy.kafka.LocalKafkaException;
 import io.callstitch.deploy.kafka.TopicAdmin;
@@ -106,24 +107,33 @@ public final class LocalDemo {
         out.println("Stopped the jobs, Flink and Kafka.");
     }
 
-    /** The seed's first example (its times moved to now) and sample requests, in a probe fleet's delivery order. */
+    /** The seed's first example (its times moved to now) and simulated traffic, in a probe fleet's delivery order. */
     private static final class Traffic {
         final List<Call> calls = new ArrayList<>();
         final List<byte[]> records = new ArrayList<>();
+        final Map<String, String> truthParents = new HashMap<>();
         int bad;
         long heartbeatAtMs;
     }
 
     private Traffic traffic() {
-        long origin = System.currentTimeMillis() - 60_000;
+        long origin = System.currentTimeMillis() - 90_000;
         Traffic traffic = new Traffic();
-        traffic.calls.add(new Call("id1", "10.0.0.1", "10.0.0.2", origin + 1000, 500L, origin + 1500));
-        traffic.calls.add(new Call("id2", "10.0.0.2", "10.0.0.3", origin + 1100, 200L, origin + 1300));
-        traffic.calls.add(new Call("id3", "10.0.0.3", "10.0.0.4", origin + 1120, 100L, origin + 1220));
-        traffic.calls.addAll(SampleTraffic.generate(options.seed, options.requests, origin + 2000, 50_000));
-        for (Call call : RandomCalls.deliveryOrder(traffic.calls, DELIVERY_DISORDER_MS, options.seed)) {
+        List<Call> seed = List.of(new Call("id1", "10.0.0.1", "10.0.0.2", origin + 1000, 500L, origin + 1500),
+                new Call("id2", "10.0.0.2", "10.0.0.3", origin + 1100, 200L, origin + 1300),
+                new Call("id3", "10.0.0.3", "10.0.0.4", origin + 1120, 100L, origin + 1220));
+        traffic.calls.addAll(seed);
+        traffic.truthParents.put("id1", null);
+        traffic.truthParents.put("id2", "id1");
+        traffic.truthParents.put("id3", "id2");
+        Simulation simulation = Simulation.run(new SimulatorConfig(options.calls, options.rate, options.seed, origin + 2000,
+                Long.parseLong(MatchOptions.MAX_LATENCY_MS.defaultText()), DELIVERY_DISORDER_MS, 0, 0, 0));
+        traffic.calls.addAll(simulation.calls());
+        traffic.truthParents.putAll(simulation.truthParents());
+        for (Call call : seed) {
             traffic.records.add(ProbeJson.write(call).getBytes(StandardCharsets.UTF_8));
         }
+        traffic.records.addAll(simulation.records());
         for (String bad : List.of("{\"id\":\"broken\",\"src_ip\":\"10.0.0.1\"", "{\"id\":\"neg\",\"src_ip\":\"10.0.0.1\","
                 + "\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":5,\"latency_msec\":-1,\"end_at_ms\":4}")) {
             traffic.records.add(traffic.records.size() / 2, bad.getBytes(StandardCharsets.UTF_8));
@@ -150,23 +160,11 @@ public final class LocalDemo {
     private void report(Traffic traffic, List<StitchedCall> stitched, List<DeadLetter> deadLetters) {
         Map<String, StitchedCall> byId = new HashMap<>();
         Map<Status, Integer> statuses = new EnumMap<>(Status.class);
-        int written = 0;
         for (StitchedCall call : stitched) {
             byId.put(call.getId(), call);
             statuses.merge(call.getStatus(), 1, Integer::sum);
-            written++;
         }
-        Map<String, BruteForce.Expected> expected = BruteForce.stitch(traffic.calls);
-        long differences = 0;
-        long edges = 0;
-        for (Map.Entry<String, BruteForce.Expected> entry : expected.entrySet()) {
-            StitchedCall call = byId.get(entry.getKey());
-            edges += entry.getValue().children.size();
-            if (call == null || !call.getParents().equals(entry.getValue().parentList())
-                    || !call.getChildren().equals(entry.getValue().childList())) {
-                differences++;
-            }
-        }
+        Evaluation evaluation = Evaluation.of(traffic.calls, stitched, traffic.truthParents);
         out.println();
         out.println("The seed's first example, as stitched (times relative to its first call):");
         out.println(String.format("  %-4s %-9s %-9s %6s %8s %6s  %-8s %-8s %s", "id", "src_ip", "dst_ip", "start", "latency",
@@ -182,25 +180,18 @@ public final class LocalDemo {
         }
         out.println();
         out.println("Three stitched records as job-assemble --output-format json writes them:");
-        stitched.stream().filter(call -> call.getId().startsWith("call-")).sorted(Comparator.comparing(StitchedCall::getStartAtMs))
+        stitched.stream().filter(call -> call.getId().startsWith("call-") && !call.getChildren().isEmpty()).sorted(Comparator.comparing(StitchedCall::getStartAtMs))
                 .limit(3).forEach(call -> out.println("  " + StitchedJson.toJson(call)));
         out.println();
-        out.println("| what | count |");
-        out.println("|---|---|");
-        out.println("| calls written to calls.raw | " + traffic.calls.size() + " |");
-        out.println("| bad records written | " + traffic.bad + " |");
-        out.println("| stitched records read from calls.stitched | " + written + " |");
-        out.println("| distinct call ids among them | " + byId.size() + " |");
-        for (Map.Entry<Status, Integer> entry : statuses.entrySet()) {
-            out.println("| status " + entry.getKey() + " | " + entry.getValue() + " |");
-        }
-        out.println("| dead letters read from calls.dead-letter | " + deadLetters.size() + " |");
-        out.println("| edges by the rule (brute force over all pairs) | " + edges + " |");
-        out.println("| calls whose parents or children differ from the rule | " + differences + " |");
+        out.println("Delivery: " + traffic.calls.size() + " calls and " + traffic.bad + " bad records in; statuses " + statuses
+                + "; " + deadLetters.size() + " dead letters out.");
         out.println();
-        out.println(differences == 0 && written == traffic.calls.size()
+        out.println("Evaluation against the rule (brute force over all pairs) and the simulator's truth:");
+        out.print(evaluation.table());
+        out.println();
+        out.println(evaluation.differences == 0 && stitched.size() == traffic.calls.size()
                 ? "Every call was stitched exactly once, as the rule says."
-                : "MISMATCH: see the table above.");
+                : "MISMATCH with the rule, e.g. " + evaluation.differenceExamples);
     }
 
     /** Removes the demo's own broker directory from an earlier run; refuses anything else. */
