@@ -35,7 +35,7 @@ callstitch_run() {
   shift
   local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
   # shellcheck disable=SC2046
-  exec "$java" $(callstitch_java_flags) -Xmx2g \
+  exec "$java" $(callstitch_java_flags) -Xmx"${CALLSTITCH_HEAP:-2g}" \
     -Dcallstitch.kafka.libs="$root/deploy/kafka-broker/target/lib" \
     -cp "$root/deploy/target/classes:$(cat "$classpath_file")" "$main" "$@"
 }

@@ -10,12 +10,14 @@ import java.util.List;
 import io.callstitch.assemble.AssembleOptions;
 import io.callstitch.common.Flag;
 import io.callstitch.common.FlagSet;
+import io.callstitch.deploy.check.EvaluateOptions;
 import io.callstitch.deploy.demo.DemoOptions;
 import io.callstitch.deploy.file.StitchFileOptions;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.rekey.RekeyOptions;
 import io.callstitch.schema.Reason;
 import io.callstitch.schema.Status;
+import io.callstitch.simulator.SimulatorOptions;
 import org.junit.jupiter.api.Test;
 
 /** The README documents every flag with its real default, every status and every reason code. */
@@ -29,7 +31,8 @@ class ReadmeTest {
     void everyFlagIsDocumentedWithItsDefault() throws Exception {
         List<String> lines = readme();
         List<String> missing = new ArrayList<>();
-        for (FlagSet flags : List.of(RekeyOptions.FLAGS, MatchOptions.FLAGS, AssembleOptions.FLAGS, StitchFileOptions.FLAGS, DemoOptions.FLAGS)) {
+        for (FlagSet flags : List.of(RekeyOptions.FLAGS, MatchOptions.FLAGS, AssembleOptions.FLAGS, StitchFileOptions.FLAGS, DemoOptions.FLAGS,
+                SimulatorOptions.FLAGS, EvaluateOptions.FLAGS)) {
             for (Flag<?> flag : flags.flags()) {
                 String value = flag.isRequired() ? "(required)" : flag.defaultText();
                 boolean documented = lines.stream().anyMatch(line ->
