@@ -3,6 +3,8 @@ package io.callstitch.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import io.callstitch.assemble.StitchedJson;
 import io.callstitch.deploy.check.BruteForce;
+import io.callstitch.deploy.check.Evaluation;
+import io.callstitch.simulator.KafkaWriter;
 import io.callstitch.simulator.ProbeJson;
+import io.callstitch.simulator.Simulation;
+import io.callstitch.simulator.SimulatorConfig;
 import io.callstitch.deploy.demo.LocalPipeline;
 import io.callstitch.deploy.demo.PipelineTopics;
 import io.callstitch.deploy.kafka.TopicIo;
@@ -216,6 +222,25 @@ class PipelineIT {
             assertEquals(2, stitched.size());
             assertEquals(List.of("c"), byId.get("p").getChildren());
             assertEquals(List.of("p"), byId.get("c").getParents());
+        }
+    }
+
+    @Test
+    void simulatedTrafficSentByTheSimulatorIsStitchedAsTheRuleSaysWithEveryTrueEdge() throws Exception {
+        PipelineTopics topics = PipelineTopics.prefixed("simulated");
+        broker.createTopics(topics.all(4));
+        Simulation simulation = Simulation.run(new SimulatorConfig(4000, 200, 3, System.currentTimeMillis() - 120_000,
+                MAX_LATENCY_MS, MAX_OUT_OF_ORDERNESS_MS, 0, 0.02, 0.01));
+        KafkaWriter.write(broker.bootstrap(), topics.raw, simulation.records(), 0,
+                flushesEverythingEndingBy(simulation.lastEndMs()), new PrintStream(OutputStream.nullOutputStream()));
+        try (LocalPipeline pipeline = start(topics, 2, "simulated")) {
+            List<StitchedCall> stitched = TopicIo.readUntil(broker.bootstrap(), topics.stitched, StitchedCall.class,
+                    read -> read.size() >= simulation.calls().size(), DEADLINE, SETTLE);
+            Evaluation evaluation = Evaluation.of(simulation.calls(), stitched, simulation.truthParents());
+            assertEquals(0, evaluation.differences, "differences from the rule, e.g. " + evaluation.differenceExamples);
+            assertEquals(simulation.calls().size(), evaluation.stitchedRecords, "duplicates dropped, each call once");
+            assertEquals(evaluation.trueEdges, evaluation.trueEdgesFound, "with clocks in step every true edge is found");
+            assertTrue(evaluation.trueEdges > 3000);
         }
     }
 }

@@ -165,11 +165,11 @@ public final class Simulation {
     /** A stretch of a service's own work: mostly a few ms, now and then a slow spell (the long tail). */
     private long work() {
         int dice = random.nextInt(1000);
-        if (dice < 3) {
+        if (dice < 2) {
             return 1000 + random.nextInt(6000);
         }
-        if (dice < 25) {
-            return 100 + random.nextInt(400);
+        if (dice < 10) {
+            return 100 + random.nextInt(300);
         }
         return 1 + random.nextInt(12);
     }
