@@ -45,6 +45,8 @@ public final class LocalKafkaCli {
             "how long the broker may take to answer before up gives up and stops it");
     // the same flag the jobs take, so one value serves both
     static final Flag<String> BOOTSTRAP = KafkaJobOptions.BOOTSTRAP;
+    /** A topic flag with this value names no topic: the replay creates only its two output topics. */
+    static final String SKIP = "none";
     static final Flag<String> RAW_TOPIC = Flag.text("raw-topic", "calls.raw", "topic of raw probe records (job-rekey's input)");
     static final Flag<Integer> RAW_PARTITIONS = Flag.positiveInt("raw-partitions", "5", "partitions of the raw topic");
     static final Flag<String> BY_IP_TOPIC = Flag.text("by-ip-topic", "calls.by-ip", "topic of calls filed by ip (job-rekey to job-match)");
@@ -59,7 +61,7 @@ public final class LocalKafkaCli {
                 List.of(PORT, CONTROLLER_PORT, DATA_DIR, LIB_DIR, HEAP, START_TIMEOUT_SECONDS)),
         DOWN("stop the broker of the data dir (SIGTERM, SIGKILL after " + STOP_TIMEOUT.toSeconds() + " s)",
                 List.of(DATA_DIR)),
-        TOPICS("create the callstitch topics that do not exist yet (replication factor 1)",
+        TOPICS("create the callstitch topics that do not exist yet (replication factor 1); a topic flag set to none skips that topic",
                 List.of(BOOTSTRAP, RAW_TOPIC, RAW_PARTITIONS, BY_IP_TOPIC, EDGES_TOPIC, STITCHED_TOPIC, DEAD_LETTER_TOPIC, PARTITIONS)),
         STATUS("tell whether the broker of the data dir runs, and list its topics; exit 1 when it does not run",
                 List.of(DATA_DIR));
@@ -247,6 +249,9 @@ public final class LocalKafkaCli {
     }
 
     private static void putTopic(Map<String, Integer> wanted, String topic, int partitions) throws UsageException {
+        if (topic.equals(SKIP)) {
+            return;
+        }
         if (wanted.put(topic, partitions) != null) {
             throw new UsageException("topic " + topic + " is named by two topic flags");
         }
