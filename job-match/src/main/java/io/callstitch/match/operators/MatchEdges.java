@@ -13,7 +13,12 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -29,10 +34,12 @@ import org.apache.flink.util.Collector;
  * late, with no ids (nothing of its bucket is buffered any more).
  *
  * <p>State: two append-only lists per key (appending does not read the list, which is cheap on
- * RocksDB), one event-time timer per key. Metrics: {@code edgesFound}, {@code piecesWritten},
- * {@code lateCalls}, {@code overMaxLatencyCalls}, {@code bucketsClosed}.
+ * RocksDB), one event-time timer per key, and per subtask the number of call copies buffered (in
+ * operator state, so the gauge survives restarts; after a rescale the sum over subtasks stays exact).
+ * Metrics: {@code edgesFound}, {@code piecesWritten}, {@code lateCalls}, {@code overMaxLatencyCalls},
+ * {@code bucketsClosed}, and the gauge {@code bufferedCalls}.
  */
-public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall, EdgePiece> {
+public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall, EdgePiece> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     private final Buckets buckets;
@@ -43,6 +50,8 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     private transient Counter lateCalls;
     private transient Counter overMaxLatencyCalls;
     private transient Counter bucketsClosed;
+    private transient ListState<Long> bufferedState;
+    private transient long buffered;
 
     public MatchEdges(Buckets buckets) {
         this.buckets = buckets;
@@ -58,6 +67,21 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         lateCalls = getRuntimeContext().getMetricGroup().counter("lateCalls");
         overMaxLatencyCalls = getRuntimeContext().getMetricGroup().counter("overMaxLatencyCalls");
         bucketsClosed = getRuntimeContext().getMetricGroup().counter("bucketsClosed");
+        getRuntimeContext().getMetricGroup().gauge("bufferedCalls", (Gauge<Long>) () -> buffered);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        bufferedState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("buffered-calls", Types.LONG));
+        buffered = 0;
+        for (Long count : bufferedState.get()) {
+            buffered += count;
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        bufferedState.update(List.of(buffered));
     }
 
     @Override
@@ -73,6 +97,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             return;
         }
         (in.role == Role.CHILD ? children : parents).add(in.call);
+        buffered++;
         ctx.timerService().registerEventTimeTimer(closesAt);
     }
 
@@ -96,6 +121,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         }
         children.clear();
         parents.clear();
+        buffered -= bucketChildren.size() + bucketParents.size();
         bucketsClosed.inc();
     }
 
@@ -130,5 +156,10 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             lists.add(new ArrayList<>());
         }
         return lists;
+    }
+
+    /** What the {@code bufferedCalls} gauge reads. */
+    long bufferedCallsForTests() {
+        return buffered;
     }
 }

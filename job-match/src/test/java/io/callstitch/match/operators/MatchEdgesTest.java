@@ -70,7 +70,12 @@ class MatchEdgesTest {
         return answers;
     }
 
+    private long bufferedCalls() {
+        return ((MatchEdges) ((KeyedProcessOperator<?, ?, ?>) harness.getOperator()).getUserFunction()).bufferedCallsForTests();
+    }
+
     private void assertNothingLeft() {
+        assertEquals(0, bufferedCalls(), "the bufferedCalls gauge is back at zero");
         assertEquals(0, harness.numKeyedStateEntries(), "state left behind");
         assertEquals(0, harness.numEventTimeTimers(), "timers left behind");
     }
@@ -82,6 +87,7 @@ class MatchEdgesTest {
                 call("id3", "10.0.0.3", "10.0.0.4", 1200, 1300));
         harness.processWatermark(buckets.closesAt(1) - 1);
         assertTrue(harness.extractOutputValues().isEmpty(), "nothing is final before the bucket closes");
+        assertEquals(6, bufferedCalls(), "three calls, each buffered as a child and as a parent");
         harness.processWatermark(buckets.closesAt(1));
         Map<String, List<String>> answers = answers();
         assertEquals(List.of("id1", "id2"), answers.get("id3 CHILD"));
