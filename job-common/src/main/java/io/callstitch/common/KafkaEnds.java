@@ -49,6 +49,8 @@ public final class KafkaEnds {
         props.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(options.transactionTimeoutMs));
         props.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.setProperty(ProducerConfig.LINGER_MS_CONFIG, "20");
+        // also at-least-once: a retried batch must never land behind a later watermark mark
+        props.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         FlinkKafkaProducer.Semantic semantic = options.delivery == Delivery.EXACTLY_ONCE
                 ? FlinkKafkaProducer.Semantic.EXACTLY_ONCE : FlinkKafkaProducer.Semantic.AT_LEAST_ONCE;
         return new FlinkKafkaProducer<>(topic, schema, props, semantic);

@@ -33,6 +33,8 @@ public final class TopicIo {
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", bootstrap);
         props.setProperty("acks", "all");
+        // a retried batch must not land behind later ones: the delivery order is part of the test traffic
+        props.setProperty("enable.idempotence", "true");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             int partitions = producer.partitionsFor(topic).size();
             for (int i = 0; i < records.size(); i++) {
