@@ -41,6 +41,14 @@ public final class Flag<T> implements Serializable {
         return of(name, defaultText, help, Flag::nonEmpty);
     }
 
+    /** How an optional flag is left unset on the command line, and its default. */
+    public static final String NONE = "none";
+
+    /** A text flag that may be left out: its value is null then (or when given as {@value #NONE}). */
+    public static Flag<String> optionalText(String name, String help) {
+        return of(name, NONE, help, text -> text.equals(NONE) ? null : nonEmpty(text));
+    }
+
     /** A text flag the user must give. */
     public static Flag<String> requiredText(String name, String help) {
         return required(name, help, Flag::nonEmpty);

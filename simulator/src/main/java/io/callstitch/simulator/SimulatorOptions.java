@@ -9,11 +9,11 @@ import io.callstitch.common.UsageException;
 
 /** The flags of {@code deploy/local/simulate}. */
 public final class SimulatorOptions {
-    public static final Flag<String> OUT = Flag.text("out", "none", "write the records as JSON lines to this file (or give --bootstrap)");
-    public static final Flag<String> BOOTSTRAP = Flag.text("bootstrap", "none",
+    public static final Flag<String> OUT = Flag.optionalText("out", "write the records as JSON lines to this file (or give --bootstrap)");
+    public static final Flag<String> BOOTSTRAP = Flag.optionalText("bootstrap",
             "write the records to Kafka at host:port instead of a file, round-robin over the topic's partitions");
     public static final Flag<String> TOPIC = Flag.text("topic", "calls.raw", "topic to write to with --bootstrap");
-    public static final Flag<String> TRUTH = Flag.text("truth", "none", "write the ground truth (call id -> true parent id or null) to this JSON file");
+    public static final Flag<String> TRUTH = Flag.optionalText("truth", "write the ground truth (call id -> true parent id or null) to this JSON file");
     public static final Flag<Integer> CALLS = Flag.positiveInt("calls", "10000", "stop after this many calls (whole requests)");
     public static final Flag<Long> RATE = Flag.positiveLong("rate", "100", "requests per second of simulated time (concurrency = rate x latency)");
     public static final Flag<Long> SEED = Flag.nonNegativeLong("seed", "1", "seed: the same flags and seed give the same records");
@@ -47,14 +47,13 @@ public final class SimulatorOptions {
     private SimulatorOptions(FlagSet.Values values) throws UsageException {
         String file = values.get(OUT);
         String kafka = values.get(BOOTSTRAP);
-        if (file.equals("none") == kafka.equals("none")) {
+        if ((file == null) == (kafka == null)) {
             throw new UsageException("give exactly one of --out FILE and --bootstrap HOST:PORT");
         }
-        this.out = file.equals("none") ? null : file;
-        this.bootstrap = kafka.equals("none") ? null : kafka;
+        this.out = file;
+        this.bootstrap = kafka;
         this.topic = values.get(TOPIC);
-        String truthFile = values.get(TRUTH);
-        this.truth = truthFile.equals("none") ? null : truthFile;
+        this.truth = values.get(TRUTH);
         this.sendRate = values.get(SEND_RATE);
         this.heartbeatAfterMs = values.get(HEARTBEAT_AFTER_MS);
         this.config = new SimulatorConfig(values.get(CALLS), values.get(RATE), values.get(SEED), values.get(START_MS),

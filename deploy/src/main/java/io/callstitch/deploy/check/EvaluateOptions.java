@@ -16,11 +16,11 @@ import io.callstitch.rekey.RekeyOptions;
 /** The flags of {@code deploy/local/evaluate}. */
 public final class EvaluateOptions {
     public static final Flag<String> INPUT = Flag.requiredText("input", "file of the raw records that were stitched (JSON lines by default)");
-    public static final Flag<String> STITCHED = Flag.text("stitched", "none",
+    public static final Flag<String> STITCHED = Flag.optionalText("stitched",
             "file of stitched calls (JSON lines, as stitch-file writes them); or give --stitched-topic");
-    public static final Flag<String> STITCHED_TOPIC = Flag.text("stitched-topic", "none",
+    public static final Flag<String> STITCHED_TOPIC = Flag.optionalText("stitched-topic",
             "read the stitched calls (Avro) from this topic at --bootstrap instead of a file");
-    public static final Flag<String> TRUTH = Flag.text("truth", "none",
+    public static final Flag<String> TRUTH = Flag.optionalText("truth",
             "ground truth: one JSON object mapping each call id to its true parent id or null (as the simulator writes it)");
 
     public static final FlagSet FLAGS = new FlagSet("evaluate",
@@ -39,14 +39,14 @@ public final class EvaluateOptions {
         this.input = readable(values.get(INPUT));
         String file = values.get(STITCHED);
         String topic = values.get(STITCHED_TOPIC);
-        if (file.equals("none") == topic.equals("none")) {
+        if ((file == null) == (topic == null)) {
             throw new UsageException("give exactly one of --stitched FILE and --stitched-topic TOPIC");
         }
-        this.stitched = file.equals("none") ? null : readable(file);
-        this.stitchedTopic = topic.equals("none") ? null : topic;
+        this.stitched = file == null ? null : readable(file);
+        this.stitchedTopic = topic;
         this.bootstrap = values.get(KafkaJobOptions.BOOTSTRAP);
         String truthFile = values.get(TRUTH);
-        this.truth = truthFile.equals("none") ? null : readable(truthFile);
+        this.truth = truthFile == null ? null : readable(truthFile);
         this.inputFormat = values.get(RekeyOptions.INPUT_FORMAT);
     }
 

@@ -46,7 +46,7 @@ public final class LocalKafkaCli {
     // the same flag the jobs take, so one value serves both
     static final Flag<String> BOOTSTRAP = KafkaJobOptions.BOOTSTRAP;
     /** A topic flag with this value names no topic: the replay creates only its two output topics. */
-    static final String SKIP = "none";
+    static final String SKIP = Flag.NONE;
     static final Flag<String> RAW_TOPIC = Flag.text("raw-topic", "calls.raw", "topic of raw probe records (job-rekey's input)");
     static final Flag<Integer> RAW_PARTITIONS = Flag.positiveInt("raw-partitions", "5", "partitions of the raw topic");
     static final Flag<String> BY_IP_TOPIC = Flag.text("by-ip-topic", "calls.by-ip", "topic of calls filed by ip (job-rekey to job-match)");
