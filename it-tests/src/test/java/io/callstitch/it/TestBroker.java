@@ -59,8 +59,17 @@ final class TestBroker implements AutoCloseable {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (true) {
                 try {
-                    admin.describeTopics(names).all().get(10, TimeUnit.SECONDS);
-                    return;
+                    // and until every partition has a leader, or the first writes are refused
+                    boolean led = admin.describeTopics(names).all().get(10, TimeUnit.SECONDS).values().stream()
+                            .flatMap(description -> description.partitions().stream())
+                            .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+                    if (led) {
+                        return;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("topics " + names + " have partitions without a leader after 60 s");
+                    }
+                    Thread.sleep(50);
                 } catch (ExecutionException e) {
                     if (System.nanoTime() > deadline) {
                         throw e;

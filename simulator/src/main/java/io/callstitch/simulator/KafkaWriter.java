@@ -24,15 +24,20 @@ public final class KafkaWriter {
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", bootstrap);
         props.setProperty("acks", "all");
-        // a retried batch must not land behind later ones: the delivery order is part of the test traffic
+        // a retried batch must not land behind later ones: the delivery order is part of the test traffic.
+        // One request in flight: with more, a batch refused by a partition whose leader is still being
+        // elected puts the idempotent producer's later batches out of sequence, and it can stall until
+        // they expire
         props.setProperty("enable.idempotence", "true");
+        props.setProperty("max.in.flight.requests.per.connection", "1");
         props.setProperty("linger.ms", "5");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            SendFailure failure = new SendFailure();
             int partitions = producer.partitionsFor(topic).size();
             long began = System.nanoTime();
             long lastReport = began;
             for (int i = 0; i < records.size(); i++) {
-                producer.send(new ProducerRecord<>(topic, i % partitions, null, records.get(i)));
+                producer.send(new ProducerRecord<>(topic, i % partitions, null, records.get(i)), failure);
                 if (recordsPerSecond > 0) {
                     // pace by the schedule, not by sleeping a fixed time per record
                     long due = began + (long) (i * 1e9 / recordsPerSecond);
@@ -49,9 +54,10 @@ public final class KafkaWriter {
             }
             byte[] heartbeat = ProbeJson.heartbeat(heartbeatAtMs).getBytes(StandardCharsets.UTF_8);
             for (int partition = 0; partition < partitions; partition++) {
-                producer.send(new ProducerRecord<>(topic, partition, null, heartbeat));
+                producer.send(new ProducerRecord<>(topic, partition, null, heartbeat), failure);
             }
             producer.flush();
+            failure.rethrow(topic);
         }
     }
 }

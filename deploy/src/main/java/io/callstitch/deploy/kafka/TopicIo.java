@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Predicate;
-import org.apache.avro.specific.SpecificRecordBase;
 import io.callstitch.common.AvroBytes;
 import io.callstitch.simulator.ProbeJson;
+import io.callstitch.simulator.SendFailure;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,18 +34,24 @@ public final class TopicIo {
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", bootstrap);
         props.setProperty("acks", "all");
-        // a retried batch must not land behind later ones: the delivery order is part of the test traffic
+        // a retried batch must not land behind later ones: the delivery order is part of the test traffic.
+        // One request in flight: with more, a batch refused by a partition whose leader is still being
+        // elected puts the idempotent producer's later batches out of sequence, and it can stall until
+        // they expire
         props.setProperty("enable.idempotence", "true");
+        props.setProperty("max.in.flight.requests.per.connection", "1");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            SendFailure failure = new SendFailure();
             int partitions = producer.partitionsFor(topic).size();
             for (int i = 0; i < records.size(); i++) {
-                producer.send(new ProducerRecord<>(topic, i % partitions, null, records.get(i)));
+                producer.send(new ProducerRecord<>(topic, i % partitions, null, records.get(i)), failure);
             }
             byte[] heartbeat = ProbeJson.heartbeat(heartbeatAtMs).getBytes(StandardCharsets.UTF_8);
             for (int partition = 0; partition < partitions; partition++) {
-                producer.send(new ProducerRecord<>(topic, partition, null, heartbeat));
+                producer.send(new ProducerRecord<>(topic, partition, null, heartbeat), failure);
             }
             producer.flush();
+            failure.rethrow(topic);
         }
     }
 
