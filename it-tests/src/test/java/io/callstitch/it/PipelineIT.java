@@ -15,9 +15,10 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import io.callstitch.assemble.StitchedJson;
+import io.callstitch.common.StitchedJson;
 import io.callstitch.deploy.check.BruteForce;
 import io.callstitch.deploy.check.Evaluation;
 import io.callstitch.simulator.KafkaWriter;
@@ -25,6 +26,7 @@ import io.callstitch.simulator.ProbeJson;
 import io.callstitch.simulator.Simulation;
 import io.callstitch.simulator.SimulatorConfig;
 import io.callstitch.deploy.demo.LocalPipeline;
+import io.callstitch.chains.check.BruteForceChains;
 import io.callstitch.deploy.demo.PipelineTopics;
 import io.callstitch.deploy.kafka.TopicIo;
 import io.callstitch.deploy.check.RandomCalls;
@@ -32,6 +34,8 @@ import io.callstitch.schema.Call;
 import io.callstitch.schema.DeadLetter;
 import io.callstitch.schema.Reason;
 import io.callstitch.schema.Status;
+import io.callstitch.schema.ChainStatus;
+import io.callstitch.schema.ChainSummary;
 import io.callstitch.schema.StitchedCall;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -69,6 +73,10 @@ class PipelineIT {
         broker = TestBroker.start();
         Configuration config = new Configuration();
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, org.apache.flink.configuration.MemorySize.parse("64m"));
+        // checkpoints to files, as on a real cluster: job-chains holds more than the 5 MB the default
+        // in-memory checkpoints may carry while a backlog of calls waits for its first walk messages
+        config.setString("state.backend", "filesystem");
+        config.setString("state.checkpoints.dir", Files.createTempDirectory("callstitch-it-checkpoints").toUri().toString());
         flink = new MiniClusterWithClientResource(new MiniClusterResourceConfiguration.Builder()
                 .setConfiguration(config).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(10).build());
         flink.before();
@@ -86,10 +94,15 @@ class PipelineIT {
 
     /** The three jobs on the shared MiniCluster, each a job of its own as if submitted from its jar. */
     static LocalPipeline start(PipelineTopics topics, int parallelism, String name) throws Exception {
+        return start(topics, parallelism, name, null);
+    }
+
+    /** @param chainsFlags job-chains' own flags, or null to run the three stitching jobs only */
+    static LocalPipeline start(PipelineTopics topics, int parallelism, String name, List<String> chainsFlags) throws Exception {
         List<String> common = List.of("--bootstrap", broker.bootstrap(), "--parallelism", Integer.toString(parallelism),
                 "--checkpoint-interval-ms", "1000");
         return LocalPipeline.start(() -> new TestStreamEnvironment(flink.getMiniCluster(), parallelism), topics, name,
-                common, REKEY_TIME, MATCH_TIME);
+                common, REKEY_TIME, MATCH_TIME, chainsFlags);
     }
 
     /** A heartbeat time after which every bucket of calls ending by {@code lastEndMs} has closed. */
@@ -225,15 +238,19 @@ class PipelineIT {
         }
     }
 
+    /**
+     * Also job-chains: the chains it writes are exactly those a brute-force walk finds in the stitched
+     * output, each once and complete.
+     */
     @Test
-    void simulatedTrafficSentByTheSimulatorIsStitchedAsTheRuleSaysWithEveryTrueEdge() throws Exception {
+    void simulatedTrafficSentByTheSimulatorIsStitchedAsTheRuleSaysWithEveryTrueEdgeAndItsChainsSummedUp() throws Exception {
         PipelineTopics topics = PipelineTopics.prefixed("simulated");
         broker.createTopics(topics.all(4));
         Simulation simulation = Simulation.run(new SimulatorConfig(4000, 200, 3, System.currentTimeMillis() - 120_000,
                 MAX_LATENCY_MS, MAX_OUT_OF_ORDERNESS_MS, 0, 0.02, 0.01));
         KafkaWriter.write(broker.bootstrap(), topics.raw, simulation.records(), 0,
                 flushesEverythingEndingBy(simulation.lastEndMs()), new PrintStream(OutputStream.nullOutputStream()));
-        try (LocalPipeline pipeline = start(topics, 2, "simulated")) {
+        try (LocalPipeline pipeline = start(topics, 2, "simulated", List.of())) {
             List<StitchedCall> stitched = TopicIo.readUntil(broker.bootstrap(), topics.stitched, StitchedCall.class,
                     read -> read.size() >= simulation.calls().size(), DEADLINE, SETTLE);
             Evaluation evaluation = Evaluation.of(simulation.calls(), stitched, simulation.truthParents());
@@ -241,6 +258,25 @@ class PipelineIT {
             assertEquals(simulation.calls().size(), evaluation.stitchedRecords, "duplicates dropped, each call once");
             assertEquals(evaluation.trueEdges, evaluation.trueEdgesFound, "with clocks in step every true edge is found");
             assertTrue(evaluation.trueEdges > 3000);
+
+            Map<String, BruteForceChains.Expected> expected = new BruteForceChains(stitched).chains();
+            assertTrue(expected.size() > 100, "the traffic must make chains to prove anything: " + expected.size());
+            List<ChainSummary> summaries = TopicIo.readUntil(broker.bootstrap(), topics.chainsStats, ChainSummary.class,
+                    read -> read.size() >= expected.size(), DEADLINE, SETTLE);
+            Map<String, BruteForceChains.Expected> written = new TreeMap<>();
+            for (ChainSummary summary : summaries) {
+                assertEquals(ChainStatus.COMPLETE, summary.getStatus(), summary.getRootId());
+                assertEquals(null, written.put(summary.getRootId(), BruteForceChains.of(summary)),
+                        "chain " + summary.getRootId() + " written twice");
+            }
+            assertEquals(expected.keySet(), written.keySet(), "one summary per root with a child");
+            List<String> wrong = new ArrayList<>();
+            expected.forEach((root, chain) -> {
+                if (!chain.equals(written.get(root))) {
+                    wrong.add("expected " + chain + " but was " + written.get(root));
+                }
+            });
+            assertEquals(List.of(), wrong.subList(0, Math.min(3, wrong.size())), wrong.size() + " chains differ from a brute-force walk");
         }
     }
 }

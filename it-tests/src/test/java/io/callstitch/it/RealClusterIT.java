@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import io.callstitch.assemble.StitchedJson;
+import io.callstitch.common.StitchedJson;
 import io.callstitch.deploy.check.Evaluation;
 import io.callstitch.deploy.demo.PipelineTopics;
 import io.callstitch.deploy.kafka.TopicIo;

@@ -6,6 +6,7 @@ import io.callstitch.common.AvroKafkaSerializer;
 import io.callstitch.common.JobMain;
 import io.callstitch.common.KafkaEnds;
 import io.callstitch.common.KafkaTopics;
+import io.callstitch.common.StitchedJsonKafkaSerializer;
 import io.callstitch.common.UsageException;
 import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.StitchedCall;

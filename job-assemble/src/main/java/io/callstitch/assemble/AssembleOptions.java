@@ -18,7 +18,7 @@ public final class AssembleOptions implements Serializable {
     public enum OutputFormat {
         /** Avro binary of {@code StitchedCall}, as the other callstitch topics. */
         AVRO,
-        /** One JSON object per record, see {@link StitchedJson}. */
+        /** One JSON object per record, see {@link io.callstitch.common.StitchedJson}. */
         JSON
     }
 

@@ -1,4 +1,4 @@
-package io.callstitch.assemble;
+package io.callstitch.common;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;

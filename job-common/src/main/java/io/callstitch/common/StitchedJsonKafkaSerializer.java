@@ -1,4 +1,4 @@
-package io.callstitch.assemble;
+package io.callstitch.common;
 
 import io.callstitch.schema.StitchedCall;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,12 @@
-package io.callstitch.assemble;
+package io.callstitch.common;
 
-import static io.callstitch.assemble.Fixtures.call;
-import static io.callstitch.assemble.Fixtures.stitched;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callstitch.schema.Call;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
 import java.nio.charset.StandardCharsets;
@@ -109,5 +108,14 @@ class StitchedJsonTest {
         assertThrows(IllegalArgumentException.class, () -> StitchedJson.parse("{\"id\":"));
         assertThrows(IllegalArgumentException.class, () -> StitchedJson.parse("[]"));
         assertThrows(IllegalArgumentException.class, () -> StitchedJson.parse(StitchedJson.toJson(SEED_ID1) + "{}"));
+    }
+
+    private static Call call(String id, String srcIp, String dstIp, long startAtMs, long endAtMs) {
+        return new Call(id, srcIp, dstIp, startAtMs, endAtMs - startAtMs, endAtMs);
+    }
+
+    private static StitchedCall stitched(Call call, List<String> parents, List<String> children, Status status) {
+        return new StitchedCall(call.getId(), call.getSrcIp(), call.getDstIp(), call.getStartAtMs(), call.getLatencyMsec(),
+                call.getEndAtMs(), parents, children, status);
     }
 }

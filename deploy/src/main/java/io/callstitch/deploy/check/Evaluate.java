@@ -12,7 +12,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.callstitch.assemble.StitchedJson;
+import io.callstitch.common.StitchedJson;
 import io.callstitch.common.Cli;
 import io.callstitch.common.UsageException;
 import io.callstitch.deploy.file.RecordLines;

@@ -14,7 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import io.callstitch.assemble.StitchedJson;
+import io.callstitch.common.StitchedJson;
 import io.callstitch.common.Cli;
 import io.callstitch.common.UsageException;
 import io.callstitch.deploy.check.Evaluation;
@@ -88,7 +88,7 @@ public final class LocalDemo {
                         "--checkpoint-interval-ms", Long.toString(options.checkpointIntervalMs));
                 try (LocalPipeline pipeline = LocalPipeline.start(
                         () -> StreamExecutionEnvironment.createRemoteEnvironment(web.getHost(), web.getPort()),
-                        topics, "demo", common, List.of(), List.of())) {
+                        topics, "demo", common, List.of(), List.of(), null)) {
                     out.println("Waiting for " + traffic.calls.size() + " stitched calls on " + topics.stitched + " ...");
                     List<StitchedCall> stitched = TopicIo.readUntil(kafka.bootstrap(), topics.stitched, StitchedCall.class,
                             read -> read.size() >= traffic.calls.size(), DEADLINE, Duration.ofMillis(options.checkpointIntervalMs));
@@ -151,6 +151,9 @@ public final class LocalDemo {
         config.setString(RestOptions.ADDRESS, "127.0.0.1");
         config.setString(RestOptions.BIND_ADDRESS, "127.0.0.1");
         config.setInteger(RestOptions.PORT, options.flinkPort);
+        // checkpoints to files, as on a real cluster (the default keeps them in memory, up to 5 MB a task)
+        config.setString("state.backend", "filesystem");
+        config.setString("state.checkpoints.dir", options.dataDir.toAbsolutePath().resolve("checkpoints").toUri().toString());
         MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(config)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(3 * options.parallelism).build());
         flink.start();

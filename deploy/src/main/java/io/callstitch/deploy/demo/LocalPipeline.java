@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import io.callstitch.assemble.AssembleJob;
 import io.callstitch.assemble.AssembleOptions;
+import io.callstitch.chains.ChainsJob;
+import io.callstitch.chains.ChainsOptions;
 import io.callstitch.match.MatchJob;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.rekey.RekeyJob;
@@ -17,7 +19,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The three jobs, each submitted on its own with its own flags (exactly what its jar's main parses),
+ * The jobs, each submitted on its own with its own flags (exactly what its jar's main parses),
  * wired to one set of topics and running on one Flink cluster.
  */
 public final class LocalPipeline implements AutoCloseable {
@@ -34,9 +36,10 @@ public final class LocalPipeline implements AutoCloseable {
      * @param common flags every job gets (bootstrap, parallelism, checkpointing)
      * @param rekeyFlags job-rekey's own flags, e.g. its time bounds
      * @param matchFlags job-match's own flags
+     * @param chainsFlags job-chains' own flags; null to leave job-chains out
      */
     public static LocalPipeline start(Supplier<StreamExecutionEnvironment> environments, PipelineTopics topics, String name,
-            List<String> common, List<String> rekeyFlags, List<String> matchFlags) throws Exception {
+            List<String> common, List<String> rekeyFlags, List<String> matchFlags, List<String> chainsFlags) throws Exception {
         List<JobClient> jobs = new ArrayList<>();
         try {
             StreamExecutionEnvironment rekey = environments.get();
@@ -53,6 +56,14 @@ public final class LocalPipeline implements AutoCloseable {
             AssembleJob.pipeline(assemble, AssembleOptions.parse(args(common, List.of(), "--group-id", name + "-assemble",
                     "--input-topic", topics.edges, "--output-topic", topics.stitched), NO_HELP));
             jobs.add(assemble.executeAsync(name + " job-assemble"));
+
+            if (chainsFlags != null) {
+                StreamExecutionEnvironment chains = environments.get();
+                ChainsJob.pipeline(chains, ChainsOptions.parse(args(common, chainsFlags, "--group-id", name + "-chains",
+                        "--input-topic", topics.stitched, "--walk-topic", topics.chainsWalk, "--output-topic", topics.chainsStats),
+                        NO_HELP));
+                jobs.add(chains.executeAsync(name + " job-chains"));
+            }
         } catch (Exception | Error e) {
             new LocalPipeline(jobs).close();
             throw e;

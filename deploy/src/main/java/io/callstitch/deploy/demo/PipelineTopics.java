@@ -2,6 +2,7 @@ package io.callstitch.deploy.demo;
 
 import java.util.List;
 import io.callstitch.assemble.AssembleOptions;
+import io.callstitch.chains.ChainsOptions;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.rekey.RekeyOptions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -15,6 +16,10 @@ public final class PipelineTopics {
     public final String edges;
     public final String stitched;
     public final String deadLetter;
+    public final String chainsWalk;
+    public final String chainsStats;
+    /** The topic Zipkin's Kafka collector reads by default. */
+    public final String zipkin;
 
     private PipelineTopics(String prefix) {
         raw = prefix + RekeyOptions.INPUT_TOPIC.defaultText();
@@ -22,6 +27,9 @@ public final class PipelineTopics {
         deadLetter = prefix + RekeyOptions.DEAD_LETTER_TOPIC.defaultText();
         edges = prefix + MatchOptions.OUTPUT_TOPIC.defaultText();
         stitched = prefix + AssembleOptions.OUTPUT_TOPIC.defaultText();
+        chainsWalk = prefix + ChainsOptions.WALK_TOPIC.defaultText();
+        chainsStats = prefix + ChainsOptions.OUTPUT_TOPIC.defaultText();
+        zipkin = prefix + "zipkin";
     }
 
     /** The names the jobs use by default. */
@@ -38,6 +46,7 @@ public final class PipelineTopics {
     public List<NewTopic> all(int partitions) {
         short one = 1;
         return List.of(new NewTopic(raw, RAW_PARTITIONS, one), new NewTopic(byIp, partitions, one),
-                new NewTopic(edges, partitions, one), new NewTopic(stitched, partitions, one), new NewTopic(deadLetter, 1, one));
+                new NewTopic(edges, partitions, one), new NewTopic(stitched, partitions, one), new NewTopic(deadLetter, 1, one),
+                new NewTopic(chainsWalk, partitions, one), new NewTopic(chainsStats, partitions, one), new NewTopic(zipkin, 1, one));
     }
 }

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import io.callstitch.assemble.StitchedJson;
+import io.callstitch.common.StitchedJson;
 import io.callstitch.rekey.QuietPartitionWatermarks;
 import io.callstitch.schema.ParsedInput;
 import io.callstitch.schema.Status;

@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import io.callstitch.assemble.StitchedJson;
+import io.callstitch.common.StitchedJson;
 import io.callstitch.deploy.check.BruteForce;
 import io.callstitch.simulator.ProbeJson;
 import io.callstitch.deploy.check.RandomCalls;

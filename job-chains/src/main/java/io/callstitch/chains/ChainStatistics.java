@@ -1,0 +1,159 @@
+package io.callstitch.chains;
+
+import io.callstitch.schema.ChainCall;
+import io.callstitch.schema.ChainHop;
+import io.callstitch.schema.ChainStatus;
+import io.callstitch.schema.ChainSummary;
+import io.callstitch.schema.PathHop;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The summary of one chain from its calls: a graph walk over the calls gathered for a root.
+ *
+ * <p>Only children that are among the given calls count, so a timed-out chain is summed up over
+ * what had come. Equal intervals may make calls each other's parent: every walk here keeps a set of
+ * the calls it has visited and ends.
+ */
+public final class ChainStatistics {
+    /** The slowest child first: greatest latency, then earliest start, then smallest id. */
+    static final Comparator<ChainCall> SLOWEST_FIRST = Comparator.comparingLong(ChainCall::getLatencyMsec).reversed()
+            .thenComparingLong(ChainCall::getStartAtMs)
+            .thenComparing(ChainCall::getId);
+
+    private ChainStatistics() {}
+
+    /**
+     * @param rootId the root; must be among {@code calls}
+     * @param calls the calls of the chain, each once
+     * @param missing how many calls the chain still awaited, 0 for a complete one
+     */
+    public static ChainSummary summarize(String rootId, Iterable<ChainCall> calls, ChainStatus status, int missing) {
+        Map<String, ChainCall> byId = new HashMap<>();
+        for (ChainCall call : calls) {
+            byId.put(call.getId(), call);
+        }
+        ChainCall root = byId.get(rootId);
+        if (root == null) {
+            throw new IllegalArgumentException("the root " + rootId + " is not among the chain's calls");
+        }
+        long start = Long.MAX_VALUE;
+        long end = Long.MIN_VALUE;
+        for (ChainCall call : byId.values()) {
+            start = Math.min(start, call.getStartAtMs());
+            end = Math.max(end, call.getEndAtMs());
+        }
+        return ChainSummary.newBuilder()
+                .setRootId(rootId)
+                .setRootSrcIp(root.getSrcIp())
+                .setRootDstIp(root.getDstIp())
+                .setStartAtMs(root.getStartAtMs())
+                .setDurationMs(end - start)
+                .setCalls(byId.size())
+                .setDepth(depth(root, byId))
+                .setStatus(status)
+                .setMissingCalls(missing)
+                .setTraceId(ZipkinIds.traceId(rootId))
+                .setCriticalPath(criticalPath(root, byId))
+                .setHops(hops(byId))
+                .build();
+    }
+
+    /** Breadth first from the root: the level of a call is one below its nearest parent. */
+    static int depth(ChainCall root, Map<String, ChainCall> byId) {
+        Map<String, Integer> level = new HashMap<>();
+        Deque<ChainCall> queue = new ArrayDeque<>();
+        level.put(root.getId(), 1);
+        queue.add(root);
+        int deepest = 1;
+        while (!queue.isEmpty()) {
+            ChainCall call = queue.poll();
+            int next = level.get(call.getId()) + 1;
+            for (ChainCall child : children(call, byId)) {
+                if (level.putIfAbsent(child.getId(), next) == null) {
+                    deepest = Math.max(deepest, next);
+                    queue.add(child);
+                }
+            }
+        }
+        return deepest;
+    }
+
+    /** From the root, always on to the slowest child not yet on the path. */
+    static List<PathHop> criticalPath(ChainCall root, Map<String, ChainCall> byId) {
+        List<PathHop> path = new ArrayList<>();
+        Set<String> onPath = new HashSet<>();
+        ChainCall call = root;
+        while (call != null) {
+            onPath.add(call.getId());
+            List<ChainCall> children = children(call, byId);
+            path.add(PathHop.newBuilder()
+                    .setId(call.getId())
+                    .setSrcIp(call.getSrcIp())
+                    .setDstIp(call.getDstIp())
+                    .setStartAtMs(call.getStartAtMs())
+                    .setLatencyMsec(call.getLatencyMsec())
+                    .setSelfTimeMs(selfTime(call, children))
+                    .build());
+            call = children.stream().filter(child -> !onPath.contains(child.getId())).min(SLOWEST_FIRST).orElse(null);
+        }
+        return path;
+    }
+
+    /** The call's latency less the union of its children's intervals (each clipped to the call's own). */
+    static long selfTime(ChainCall call, List<ChainCall> children) {
+        List<long[]> spans = new ArrayList<>();
+        for (ChainCall child : children) {
+            long from = Math.max(child.getStartAtMs(), call.getStartAtMs());
+            long to = Math.min(child.getEndAtMs(), call.getEndAtMs());
+            if (from < to) {
+                spans.add(new long[] {from, to});
+            }
+        }
+        spans.sort(Comparator.comparingLong(span -> span[0]));
+        long covered = 0;
+        long reach = Long.MIN_VALUE;
+        for (long[] span : spans) {
+            long from = Math.max(span[0], reach);
+            if (span[1] > from) {
+                covered += span[1] - from;
+            }
+            reach = Math.max(reach, span[1]);
+        }
+        return call.getLatencyMsec() - covered;
+    }
+
+    static List<ChainHop> hops(Map<String, ChainCall> byId) {
+        List<ChainHop> hops = new ArrayList<>();
+        for (ChainCall parent : byId.values()) {
+            for (ChainCall child : children(parent, byId)) {
+                hops.add(ChainHop.newBuilder()
+                        .setParentId(parent.getId())
+                        .setChildId(child.getId())
+                        .setChildLatencyMsec(child.getLatencyMsec())
+                        .setOffsetMs(child.getStartAtMs() - parent.getStartAtMs())
+                        .build());
+            }
+        }
+        hops.sort(Comparator.comparing(ChainHop::getParentId).thenComparing(ChainHop::getChildId));
+        return hops;
+    }
+
+    private static List<ChainCall> children(ChainCall call, Map<String, ChainCall> byId) {
+        List<ChainCall> children = new ArrayList<>();
+        for (String id : call.getChildren()) {
+            ChainCall child = byId.get(id);
+            if (child != null) {
+                children.add(child);
+            }
+        }
+        return children;
+    }
+}

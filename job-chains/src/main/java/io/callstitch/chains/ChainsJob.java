@@ -1,0 +1,135 @@
+package io.callstitch.chains;
+
+import io.callstitch.chains.operators.RouteToTarget;
+import io.callstitch.chains.operators.WalkChains;
+import io.callstitch.common.AvroKafkaDeserializer;
+import io.callstitch.common.AvroKafkaSerializer;
+import io.callstitch.common.JobMain;
+import io.callstitch.common.KafkaEnds;
+import io.callstitch.common.KafkaTopics;
+import io.callstitch.common.UsageException;
+import io.callstitch.schema.ChainCall;
+import io.callstitch.schema.ChainMessage;
+import io.callstitch.schema.ChainMessageKind;
+import io.callstitch.schema.ChainSummary;
+import io.callstitch.schema.StitchedCall;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.connectors.kafka.KafkaDeserializationSchema;
+import org.apache.flink.streaming.connectors.kafka.KafkaSerializationSchema;
+
+/**
+ * job-chains: walks every chain of stitched calls down from its root and writes one summary per
+ * chain, and optionally one Zipkin span per call.
+ *
+ * <pre>
+ *   calls.stitched (StitchedCall) ──→ CALL ──┐
+ *   chains.walk ──→ WALK ────────────────────┴→ keyBy call id → {@link RouteToTarget} ──┐
+ *   chains.walk ──→ REPORT ─────────────────────────────────────────────────────────────┴→ keyBy interval → {@link WalkChains}
+ *       → chains.walk (WALK to children, REPORT to roots, key = target id)
+ *       → chains.stats (ChainSummary, key = root id)
+ *       → zipkin (optional; one span per call, key = trace id)
+ * </pre>
+ *
+ * <p>Why a topic that the job reads back: a chain is found by walking from its root down through
+ * the children lists, one level per step, and each call lives under its own key. A Kafka topic is
+ * the loop Flink can checkpoint exactly once (an iteration inside a Flink 1.12 job loses the records
+ * in flight on failure). Each level costs one round trip, about one checkpoint interval, because the
+ * job reads only committed transactions.
+ */
+public final class ChainsJob {
+    public static final String JOB_NAME = "job-chains";
+
+    private ChainsJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobMain.run(JOB_NAME, ChainsOptions.parseOrExit(args), ChainsJob::pipeline);
+    }
+
+    /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */
+    public static void pipeline(StreamExecutionEnvironment env, ChainsOptions options) throws UsageException {
+        List<String> topics = options.zipkinTopic == null
+                ? List.of(options.inputTopic, options.walkTopic, options.outputTopic)
+                : List.of(options.inputTopic, options.walkTopic, options.outputTopic, options.zipkinTopic);
+        for (String topic : topics) {
+            KafkaTopics.partitionCount(options.kafka.bootstrap, topic);
+        }
+        KafkaEnds.configure(env, options.kafka);
+        KafkaDeserializationSchema<StitchedCall> stitched = options.inputFormat == ChainsOptions.Format.JSON
+                ? new ChainsKafka.StitchedJsonSource() : new AvroKafkaDeserializer<>(StitchedCall.class);
+        DataStream<StitchedCall> calls = env.addSource(KafkaEnds.source(options.kafka, options.inputTopic, stitched))
+                .uid("chains-source").name("Read stitched calls");
+        DataStream<ChainMessage> walk = env
+                .addSource(KafkaEnds.source(options.kafka, options.walkTopic, new AvroKafkaDeserializer<>(ChainMessage.class)))
+                .uid("chains-walk-source").name("Read chain walk");
+
+        SingleOutputStreamOperator<ChainMessage> walked = walk(calls, walk, options.chainTimeoutMs, options.zipkinTopic != null);
+        // Each sink is a task of its own named after its topic: a Kafka sink's transactional ids derive
+        // from its task's name, and two sinks chained into one task would fence each other
+        walked.addSink(KafkaEnds.sink(options.kafka, options.walkTopic,
+                        new AvroKafkaSerializer<>(options.walkTopic, ChainMessage.class, ChainMessage::getTarget)))
+                .uid("chains-walk-sink").name("Write chain walk to " + options.walkTopic).disableChaining();
+        KafkaSerializationSchema<ChainSummary> summaries = options.outputFormat == ChainsOptions.Format.JSON
+                ? new ChainsKafka.SummaryJsonSink(options.outputTopic)
+                : new AvroKafkaSerializer<>(options.outputTopic, ChainSummary.class, ChainSummary::getRootId);
+        walked.getSideOutput(WalkChains.SUMMARIES)
+                .addSink(KafkaEnds.sink(options.kafka, options.outputTopic, summaries))
+                .uid("chains-stats-sink").name("Write chain summaries to " + options.outputTopic).disableChaining();
+        if (options.zipkinTopic != null) {
+            walked.getSideOutput(WalkChains.SPANS)
+                    .addSink(KafkaEnds.sink(options.kafka, options.zipkinTopic, new ChainsKafka.ZipkinSink(options.zipkinTopic)))
+                    .uid("chains-zipkin-sink").name("Write Zipkin spans to " + options.zipkinTopic).disableChaining();
+        }
+    }
+
+    /**
+     * The job between its ends. The main output goes back to the walk topic; the summaries are the
+     * side output {@link WalkChains#SUMMARIES}, the spans {@link WalkChains#SPANS}.
+     *
+     * @param walk what the job wrote to the walk topic, read back
+     */
+    public static SingleOutputStreamOperator<ChainMessage> walk(DataStream<StitchedCall> calls, DataStream<ChainMessage> walk,
+            long timeoutMs, boolean writeSpans) {
+        AvroTypeInfo<ChainMessage> type = new AvroTypeInfo<>(ChainMessage.class);
+        DataStream<ChainMessage> callMessages = calls.map(ChainsJob::callMessage).returns(type)
+                .uid("chains-calls").name("Stitched calls to messages");
+        DataStream<ChainMessage> walks = walk.filter(message -> message.getKind() == ChainMessageKind.WALK)
+                .uid("chains-walks").name("Walk messages");
+        DataStream<ChainMessage> reports = walk.filter(message -> message.getKind() == ChainMessageKind.REPORT)
+                .uid("chains-reports").name("Reports to roots");
+        DataStream<ChainMessage> routed = callMessages.union(walks)
+                .keyBy(ChainMessage::getTarget, Types.STRING)
+                .process(new RouteToTarget(timeoutMs)).returns(type)
+                .uid("chains-route").name("Route to the call's interval");
+        return routed.union(reports)
+                .keyBy(WalkChains::keyOf, Types.STRING)
+                .process(new WalkChains(timeoutMs, writeSpans)).returns(type)
+                .uid("chains-walk").name("Walk chains");
+    }
+
+    /** The message that brings a stitched call into the walk. */
+    public static ChainMessage callMessage(StitchedCall call) {
+        ChainCall chainCall = ChainCall.newBuilder()
+                .setId(call.getId())
+                .setSrcIp(call.getSrcIp())
+                .setDstIp(call.getDstIp())
+                .setStartAtMs(call.getStartAtMs())
+                .setLatencyMsec(call.getLatencyMsec())
+                .setEndAtMs(call.getEndAtMs())
+                .setParents(call.getParents())
+                .setChildren(call.getChildren())
+                .setStatus(call.getStatus())
+                .build();
+        return ChainMessage.newBuilder()
+                .setKind(ChainMessageKind.CALL)
+                .setTarget(call.getId())
+                .setTargetStartAtMs(call.getStartAtMs())
+                .setTargetEndAtMs(call.getEndAtMs())
+                .setCall(chainCall)
+                .build();
+    }
+}

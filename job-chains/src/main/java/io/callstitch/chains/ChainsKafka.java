@@ -1,0 +1,91 @@
+package io.callstitch.chains;
+
+import io.callstitch.common.StitchedJson;
+import io.callstitch.schema.ChainSummary;
+import io.callstitch.schema.StitchedCall;
+import java.nio.charset.StandardCharsets;
+import javax.annotation.Nullable;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.connectors.kafka.KafkaDeserializationSchema;
+import org.apache.flink.streaming.connectors.kafka.KafkaSerializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The JSON ends of job-chains: stitched calls in, chain summaries and Zipkin spans out. */
+final class ChainsKafka {
+    private ChainsKafka() {}
+
+    /** Reads stitched calls written with {@code --output-format json}; a record that is not one is logged and skipped. */
+    static final class StitchedJsonSource implements KafkaDeserializationSchema<StitchedCall> {
+        private static final long serialVersionUID = 1L;
+        private static final Logger LOG = LoggerFactory.getLogger(StitchedJsonSource.class);
+
+        @Override
+        public boolean isEndOfStream(StitchedCall next) {
+            return false;
+        }
+
+        @Override
+        public StitchedCall deserialize(ConsumerRecord<byte[], byte[]> record) {
+            throw new UnsupportedOperationException("records are read through deserialize(record, collector)");
+        }
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<StitchedCall> out) {
+            if (record.value() == null) {
+                return;
+            }
+            try {
+                out.collect(StitchedJson.parse(new String(record.value(), StandardCharsets.UTF_8)));
+            } catch (RuntimeException e) {
+                LOG.warn("Skipping a record of {} partition {} offset {} that is not a stitched call in JSON: {}",
+                        record.topic(), record.partition(), record.offset(), e.toString());
+            }
+        }
+
+        @Override
+        public TypeInformation<StitchedCall> getProducedType() {
+            return new AvroTypeInfo<>(StitchedCall.class);
+        }
+    }
+
+    /** Chain summaries as {@link ChainSummaryJson}, keyed by root id. */
+    static final class SummaryJsonSink implements KafkaSerializationSchema<ChainSummary> {
+        private static final long serialVersionUID = 1L;
+        private final String topic;
+
+        SummaryJsonSink(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(ChainSummary summary, @Nullable Long timestamp) {
+            return new ProducerRecord<>(topic, null, timestamp, summary.getRootId().getBytes(StandardCharsets.UTF_8),
+                    ChainSummaryJson.toJson(summary).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Zipkin spans, each as a JSON list of one span (the message format of Zipkin's Kafka collector),
+     * keyed by trace id.
+     */
+    static final class ZipkinSink implements KafkaSerializationSchema<Tuple2<String, String>> {
+        private static final long serialVersionUID = 1L;
+        private final String topic;
+
+        ZipkinSink(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(Tuple2<String, String> span, @Nullable Long timestamp) {
+            return new ProducerRecord<>(topic, null, timestamp, span.f0.getBytes(StandardCharsets.UTF_8),
+                    ("[" + span.f1 + "]").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

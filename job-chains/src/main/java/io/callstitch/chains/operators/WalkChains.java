@@ -1,0 +1,497 @@
+package io.callstitch.chains.operators;
+
+import io.callstitch.chains.ChainStatistics;
+import io.callstitch.chains.ZipkinIds;
+import io.callstitch.chains.ZipkinSpans;
+import io.callstitch.schema.ChainCall;
+import io.callstitch.schema.ChainMessage;
+import io.callstitch.schema.ChainMessageKind;
+import io.callstitch.schema.ChainRoot;
+import io.callstitch.schema.ChainState;
+import io.callstitch.schema.ChainStatus;
+import io.callstitch.schema.ChainSummary;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Walks every chain down from its root and gathers it at its root, one level per round trip over
+ * the walk topic.
+ *
+ * <p><b>Keyed on</b> the interval {@code start/end} of the call a message is for (see
+ * {@link #intervalKey}). Calls that are each other's parent have equal intervals, so every cycle of
+ * parents lies inside one key and is settled here, locally, instead of sending messages round it.
+ *
+ * <p><b>The walk.</b> A call (from {@link RouteToTarget}, with its parents' walk messages after it)
+ * waits until each of its parents is either heard from (a {@code WALK} message: the parent's final
+ * roots and its level in each chain) or waiting here in the same key. It is <i>settled</i> when it
+ * has heard from all parents that are not waiting here, and every parent waiting here is settled
+ * too; calls of a cycle settle together. A settled call knows its final roots: itself if it has no
+ * parents, else its parents' roots one level down (the smallest level per root). It then
+ * <ul>
+ *   <li>sends a {@code WALK} to each child (main output, to the walk topic, key = child id);</li>
+ *   <li>sends a {@code REPORT} to each of its roots (main output, key = root id), except a root without children to itself;</li>
+ *   <li>writes its Zipkin span ({@link #SPANS}) if asked to, and forgets the call.</li>
+ * </ul>
+ * Each parent sends one walk message per child, and only once its own roots are final, so a call
+ * hears from each parent once; the walk messages form no cycle across keys (a child in another key
+ * has a strictly shorter interval).
+ *
+ * <p><b>Gathering.</b> A root keeps the reported calls of its chain, and the ids listed as children
+ * of reported calls that have not reported yet. When the root itself has reported and nothing is
+ * awaited, the chain is complete: every call reachable from the root is in. The summary
+ * ({@link #SUMMARIES}) is then written and the chain forgotten. Exact: no time is involved.
+ *
+ * <p><b>The Zipkin trace of a call</b> is that of its nearest root (smallest level, then smallest
+ * id); its {@code parentId} is a parent one level up in that root's chain (the tightest: smallest
+ * latency, then latest start, then smallest id); the call's other parents go in a tag. The nearest
+ * root of that parent is the same root, so every trace is a tree. A call no root reaches (a cycle of
+ * equal intervals with no parent outside it, and what hangs below it) is a trace of its own.
+ *
+ * <p><b>Safety net.</b> A call or chain still waiting {@code timeoutMs} of processing time after it
+ * came is ended anyway and counted: a call settles with the roots it has ({@code callsTimedOut}),
+ * a chain that has had no report for twice that long is written with status {@code TIMED_OUT}
+ * and what had come ({@code chainsTimedOut}). Neither happens
+ * when every call of the input comes once with lists that agree on both ends of each edge.
+ */
+public class WalkChains extends KeyedProcessFunction<String, ChainMessage, ChainMessage> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<ChainSummary> SUMMARIES =
+            new OutputTag<>("chain-summaries", new AvroTypeInfo<>(ChainSummary.class));
+    /** Zipkin spans as (trace id, JSON of one span). */
+    public static final OutputTag<Tuple2<String, String>> SPANS =
+            new OutputTag<>("zipkin-spans", Types.TUPLE(Types.STRING, Types.STRING));
+
+    private static final char SEPARATOR = '\n';
+
+    private final long timeoutMs;
+    private final boolean writeSpans;
+
+    /** Calls waiting for their parents, by id. */
+    private transient MapState<String, ChainState> waiting;
+    /** Chains waiting for their calls, by root id. */
+    private transient MapState<String, ChainState> chains;
+    /** The calls reported to a chain, by root id + separator + call id. */
+    private transient MapState<String, ChainCall> chainCalls;
+    /** Children listed in a chain that have not reported yet, same keys. */
+    private transient MapState<String, Boolean> awaited;
+
+    private transient Counter callsSettled;
+    private transient Counter callsTimedOut;
+    private transient Counter duplicateCalls;
+    private transient Counter chainsCompleted;
+    private transient Counter chainsTimedOut;
+    private transient Counter spansWritten;
+
+    /**
+     * @param timeoutMs processing time after which a waiting call or chain is ended anyway
+     * @param writeSpans whether to write a Zipkin span per call to {@link #SPANS}
+     */
+    public WalkChains(long timeoutMs, boolean writeSpans) {
+        if (timeoutMs < 1) {
+            throw new IllegalArgumentException("timeoutMs must be at least 1, got " + timeoutMs);
+        }
+        this.timeoutMs = timeoutMs;
+        this.writeSpans = writeSpans;
+    }
+
+    /** The key of the call with this interval. */
+    public static String intervalKey(long startAtMs, long endAtMs) {
+        return startAtMs + "/" + endAtMs;
+    }
+
+    /** The key a message is handled under: the interval of its target. */
+    public static String keyOf(ChainMessage message) {
+        return intervalKey(message.getTargetStartAtMs(), message.getTargetEndAtMs());
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        AvroTypeInfo<ChainState> stateType = new AvroTypeInfo<>(ChainState.class);
+        waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting", Types.STRING, stateType));
+        chains = getRuntimeContext().getMapState(new MapStateDescriptor<>("chains", Types.STRING, stateType));
+        chainCalls = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("chainCalls", Types.STRING, new AvroTypeInfo<>(ChainCall.class)));
+        awaited = getRuntimeContext().getMapState(new MapStateDescriptor<>("awaited", Types.STRING, Types.BOOLEAN));
+        callsSettled = getRuntimeContext().getMetricGroup().counter("callsSettled");
+        callsTimedOut = getRuntimeContext().getMetricGroup().counter("callsTimedOut");
+        duplicateCalls = getRuntimeContext().getMetricGroup().counter("duplicateCalls");
+        chainsCompleted = getRuntimeContext().getMetricGroup().counter("chainsCompleted");
+        chainsTimedOut = getRuntimeContext().getMetricGroup().counter("chainsTimedOut");
+        spansWritten = getRuntimeContext().getMetricGroup().counter("spansWritten");
+    }
+
+    @Override
+    public void processElement(ChainMessage message, Context ctx, Collector<ChainMessage> out) throws Exception {
+        switch (message.getKind()) {
+            case CALL:
+                ChainCall call = message.getCall();
+                if (waiting.contains(call.getId())) {
+                    duplicateCalls.inc();
+                    return;
+                }
+                long at = ctx.timerService().currentProcessingTime() + timeoutMs;
+                ctx.timerService().registerProcessingTimeTimer(at);
+                waiting.put(call.getId(), ChainState.newBuilder().setCall(call).setDeadline(at).build());
+                settle(ctx, out, Long.MIN_VALUE);
+                break;
+            case WALK:
+                ChainState target = waiting.get(message.getTarget());
+                if (target == null) {
+                    // the target settled already: the sender was waiting in this key and was counted then
+                    return;
+                }
+                String sender = message.getCall().getId();
+                if (target.getHeard().stream().noneMatch(heard -> heard.getCall().getId().equals(sender))) {
+                    target.getHeard().add(message);
+                    waiting.put(message.getTarget(), target);
+                    settle(ctx, out, Long.MIN_VALUE);
+                }
+                break;
+            case REPORT:
+                gather(message, ctx);
+                break;
+            default:
+                throw new IllegalArgumentException("unknown message kind " + message.getKind());
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ChainMessage> out) throws Exception {
+        settle(ctx, out, timestamp);
+        List<String> expired = new ArrayList<>();
+        for (Map.Entry<String, ChainState> chain : chains.entries()) {
+            if (chain.getValue().getDeadline() <= timestamp) {
+                expired.add(chain.getKey());
+            }
+        }
+        for (String root : expired) {
+            ChainState chain = chains.get(root);
+            chainsTimedOut.inc();
+            if (chain.getRootSeen()) {
+                ctx.output(SUMMARIES, ChainStatistics.summarize(root, callsOf(root), ChainStatus.TIMED_OUT, chain.getPending()));
+            }
+            forget(root);
+        }
+    }
+
+    // ---- the walk ----
+
+    /**
+     * Settles every waiting call of this key that can settle, in one go so that cycles settle
+     * together. Calls whose deadline is at or before {@code now} count as having heard from all.
+     */
+    private void settle(Context ctx, Collector<ChainMessage> out, long now) throws Exception {
+        Map<String, ChainState> all = new HashMap<>();
+        for (Map.Entry<String, ChainState> entry : waiting.entries()) {
+            all.put(entry.getKey(), entry.getValue());
+        }
+        Set<String> settled = new HashSet<>();
+        Set<String> forced = new HashSet<>();
+        for (ChainState state : all.values()) {
+            String id = state.getCall().getId();
+            if (state.getDeadline() <= now) {
+                forced.add(id);
+                settled.add(id);
+            } else if (heardOrHere(state, all)) {
+                settled.add(id);
+            }
+        }
+        // a call settles only with the parents waiting here: drop calls below an unsettled one until none is left
+        boolean dropped = true;
+        while (dropped) {
+            dropped = false;
+            for (Iterator<String> it = settled.iterator(); it.hasNext(); ) {
+                ChainState state = all.get(it.next());
+                if (forced.contains(state.getCall().getId())) {
+                    continue;
+                }
+                for (String parent : localParents(state, all)) {
+                    if (!settled.contains(parent)) {
+                        it.remove();
+                        dropped = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if (settled.isEmpty()) {
+            return;
+        }
+        Map<String, Map<String, ChainRoot>> roots = rootsOf(settled, all);
+        List<String> order = new ArrayList<>(settled);
+        order.sort(null);
+        for (String id : order) {
+            ChainState state = all.get(id);
+            send(state.getCall(), roots.get(id), out);
+            if (writeSpans) {
+                span(state, roots, all, ctx);
+            }
+            waiting.remove(id);
+            releaseTimer(ctx, state.getDeadline());
+            callsSettled.inc();
+            if (forced.contains(id)) {
+                callsTimedOut.inc();
+            }
+        }
+    }
+
+    private static boolean heardOrHere(ChainState state, Map<String, ChainState> all) {
+        Set<String> heard = heardFrom(state);
+        for (String parent : state.getCall().getParents()) {
+            if (!heard.contains(parent) && !all.containsKey(parent)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Parents waiting in this key that have not sent a walk message (those are settled or in a cycle). */
+    private static List<String> localParents(ChainState state, Map<String, ChainState> all) {
+        Set<String> heard = heardFrom(state);
+        List<String> local = new ArrayList<>();
+        for (String parent : state.getCall().getParents()) {
+            if (!heard.contains(parent) && all.containsKey(parent)) {
+                local.add(parent);
+            }
+        }
+        return local;
+    }
+
+    private static Set<String> heardFrom(ChainState state) {
+        Set<String> heard = new HashSet<>();
+        for (ChainMessage message : state.getHeard()) {
+            heard.add(message.getCall().getId());
+        }
+        return heard;
+    }
+
+    /** The final roots of each settled call, by root id, with the call's level in each chain. */
+    private static Map<String, Map<String, ChainRoot>> rootsOf(Set<String> settled, Map<String, ChainState> all) {
+        Map<String, Map<String, ChainRoot>> roots = new HashMap<>();
+        for (String id : settled) {
+            ChainCall call = all.get(id).getCall();
+            Map<String, ChainRoot> own = new HashMap<>();
+            if (call.getParents().isEmpty()) {
+                own.put(id, new ChainRoot(id, call.getStartAtMs(), call.getEndAtMs(), 1));
+            }
+            for (ChainMessage heard : all.get(id).getHeard()) {
+                for (ChainRoot root : heard.getRoots()) {
+                    lower(own, root, root.getLevel() + 1);
+                }
+            }
+            roots.put(id, own);
+        }
+        // parents settled here in the same go: relax along them until nothing gets lower (levels only fall, so this ends)
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (String id : settled) {
+                for (String parent : localParents(all.get(id), all)) {
+                    if (settled.contains(parent)) {
+                        for (ChainRoot root : roots.get(parent).values()) {
+                            changed |= lower(roots.get(id), root, root.getLevel() + 1);
+                        }
+                    }
+                }
+            }
+        }
+        return roots;
+    }
+
+    private static boolean lower(Map<String, ChainRoot> roots, ChainRoot root, int level) {
+        ChainRoot known = roots.get(root.getId());
+        if (known != null && known.getLevel() <= level) {
+            return false;
+        }
+        roots.put(root.getId(), new ChainRoot(root.getId(), root.getStartAtMs(), root.getEndAtMs(), level));
+        return true;
+    }
+
+    private static void send(ChainCall call, Map<String, ChainRoot> roots, Collector<ChainMessage> out) {
+        List<ChainRoot> sorted = new ArrayList<>(roots.values());
+        sorted.sort(Comparator.comparing(ChainRoot::getId));
+        for (String child : call.getChildren()) {
+            out.collect(ChainMessage.newBuilder()
+                    .setKind(ChainMessageKind.WALK)
+                    .setTarget(child)
+                    .setCall(call)
+                    .setRoots(sorted)
+                    .build());
+        }
+        for (ChainRoot root : sorted) {
+            if (root.getId().equals(call.getId()) && call.getChildren().isEmpty()) {
+                continue;
+            }
+            out.collect(ChainMessage.newBuilder()
+                    .setKind(ChainMessageKind.REPORT)
+                    .setTarget(root.getId())
+                    .setTargetStartAtMs(root.getStartAtMs())
+                    .setTargetEndAtMs(root.getEndAtMs())
+                    .setCall(call)
+                    .setRoots(List.of(root))
+                    .build());
+        }
+    }
+
+    private void span(ChainState state, Map<String, Map<String, ChainRoot>> roots, Map<String, ChainState> all, Context ctx) {
+        ChainCall call = state.getCall();
+        Map<String, ChainRoot> own = roots.get(call.getId());
+        ChainRoot nearest = own.values().stream()
+                .min(Comparator.comparingInt(ChainRoot::getLevel).thenComparing(ChainRoot::getId))
+                .orElse(null);
+        String parent = null;
+        if (nearest != null && nearest.getLevel() > 1) {
+            ChainCall best = null;
+            for (Map.Entry<ChainCall, Map<String, ChainRoot>> candidate : parentsWithRoots(state, roots, all).entrySet()) {
+                ChainRoot via = candidate.getValue().get(nearest.getId());
+                if (via != null && via.getLevel() == nearest.getLevel() - 1
+                        && (best == null || TIGHTEST_FIRST.compare(candidate.getKey(), best) < 0)) {
+                    best = candidate.getKey();
+                }
+            }
+            parent = best == null ? null : best.getId();
+        }
+        List<String> others = new ArrayList<>(call.getParents());
+        others.remove(parent);
+        others.sort(null);
+        String traceRoot = nearest == null ? call.getId() : nearest.getId();
+        ctx.output(SPANS, Tuple2.of(ZipkinIds.traceId(traceRoot), ZipkinSpans.toJson(call, traceRoot, parent, nearest != null, others)));
+        spansWritten.inc();
+    }
+
+    /** The tightest parent first: smallest latency, then latest start, then smallest id. */
+    static final Comparator<ChainCall> TIGHTEST_FIRST = Comparator.comparingLong(ChainCall::getLatencyMsec)
+            .thenComparing(Comparator.comparingLong(ChainCall::getStartAtMs).reversed())
+            .thenComparing(ChainCall::getId);
+
+    private static Map<ChainCall, Map<String, ChainRoot>> parentsWithRoots(ChainState state,
+            Map<String, Map<String, ChainRoot>> roots, Map<String, ChainState> all) {
+        Map<ChainCall, Map<String, ChainRoot>> parents = new HashMap<>();
+        for (ChainMessage heard : state.getHeard()) {
+            Map<String, ChainRoot> byId = new HashMap<>();
+            heard.getRoots().forEach(root -> byId.put(root.getId(), root));
+            parents.put(heard.getCall(), byId);
+        }
+        for (String local : localParents(state, all)) {
+            if (roots.containsKey(local)) {
+                parents.put(all.get(local).getCall(), roots.get(local));
+            }
+        }
+        return parents;
+    }
+
+    // ---- gathering at the root ----
+
+    private void gather(ChainMessage report, Context ctx) throws Exception {
+        String root = report.getTarget();
+        ChainCall call = report.getCall();
+        if (chainCalls.contains(entry(root, call.getId()))) {
+            return;
+        }
+        ChainState chain = chains.get(root);
+        long previousDeadline = chain == null ? Long.MIN_VALUE : chain.getDeadline();
+        if (chain == null) {
+            chain = ChainState.newBuilder().setDeadline(0).build();
+        }
+        // a chain is given up after twice the timeout without a report: calls ended by their own
+        // timeout report first, so a chain is only written as TIMED_OUT when a call is truly missing
+        long at = ctx.timerService().currentProcessingTime() + 2 * timeoutMs;
+        chain.setDeadline(at);
+        ctx.timerService().registerProcessingTimeTimer(at);
+        int pending = chain.getPending();
+        if (awaited.contains(entry(root, call.getId()))) {
+            awaited.remove(entry(root, call.getId()));
+            pending--;
+        }
+        chainCalls.put(entry(root, call.getId()), call);
+        if (call.getId().equals(root)) {
+            chain.setRootSeen(true);
+        }
+        for (String child : call.getChildren()) {
+            String key = entry(root, child);
+            if (!chainCalls.contains(key) && !awaited.contains(key)) {
+                awaited.put(key, true);
+                pending++;
+            }
+        }
+        chain.setPending(pending);
+        if (chain.getRootSeen() && pending == 0) {
+            ctx.output(SUMMARIES, ChainStatistics.summarize(root, callsOf(root), ChainStatus.COMPLETE, 0));
+            chainsCompleted.inc();
+            forget(root);
+            releaseTimer(ctx, chain.getDeadline());
+        } else {
+            chains.put(root, chain);
+        }
+        if (previousDeadline != Long.MIN_VALUE && previousDeadline != chain.getDeadline()) {
+            releaseTimer(ctx, previousDeadline);
+        }
+    }
+
+    private List<ChainCall> callsOf(String root) throws Exception {
+        String prefix = root + SEPARATOR;
+        List<ChainCall> calls = new ArrayList<>();
+        for (Map.Entry<String, ChainCall> entry : chainCalls.entries()) {
+            if (entry.getKey().startsWith(prefix)) {
+                calls.add(entry.getValue());
+            }
+        }
+        return calls;
+    }
+
+    private void forget(String root) throws Exception {
+        String prefix = root + SEPARATOR;
+        List<String> keys = new ArrayList<>();
+        for (String key : chainCalls.keys()) {
+            if (key.startsWith(prefix)) {
+                keys.add(key);
+            }
+        }
+        for (String key : awaited.keys()) {
+            if (key.startsWith(prefix)) {
+                keys.add(key);
+            }
+        }
+        for (String key : keys) {
+            chainCalls.remove(key);
+            awaited.remove(key);
+        }
+        chains.remove(root);
+    }
+
+    /** Deletes the timer at {@code deadline} unless a call or chain still waiting in this key needs it. */
+    private void releaseTimer(Context ctx, long deadline) throws Exception {
+        for (ChainState state : waiting.values()) {
+            if (state.getDeadline() == deadline) {
+                return;
+            }
+        }
+        for (ChainState state : chains.values()) {
+            if (state.getDeadline() == deadline) {
+                return;
+            }
+        }
+        ctx.timerService().deleteProcessingTimeTimer(deadline);
+    }
+
+    private static String entry(String root, String callId) {
+        return root + SEPARATOR + callId;
+    }
+}
