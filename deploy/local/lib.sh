@@ -20,7 +20,7 @@ callstitch_build() {
   if [[ -n "$stale" ]]; then
     echo "Building callstitch (mvn install -DskipTests; the first build downloads dependencies) ..." >&2
     # the deploy module's build also writes its runtime classpath to $classpath_file
-    (cd "$root" && mvn -q -B -Dstyle.color=never install -DskipTests -pl deploy/kafka-broker,deploy -am >&2)
+    (cd "$root" && mvn -q -B -Dstyle.color=never install -DskipTests -pl deploy/kafka-broker,deploy/zipkin-server,deploy -am >&2)
     touch "$stamp"
   fi
 }
@@ -38,5 +38,6 @@ callstitch_run() {
   # shellcheck disable=SC2046
   exec "$java" $(callstitch_java_flags) -Xmx"${CALLSTITCH_HEAP:-2g}" \
     -Dcallstitch.kafka.libs="$root/deploy/kafka-broker/target/lib" \
+    -Dcallstitch.zipkin.jar="$root/deploy/zipkin-server/target/zipkin-server.jar" \
     -cp "$root/deploy/target/classes:$(cat "$classpath_file")" "$main" "$@"
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import io.callstitch.assemble.AssembleOptions;
+import io.callstitch.chains.ChainsOptions;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.rekey.RekeyOptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +46,8 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"rekey, io.callstitch.rekey.RekeyJob", "match, io.callstitch.match.MatchJob", "assemble, io.callstitch.assemble.AssembleJob"})
+    @CsvSource({"rekey, io.callstitch.rekey.RekeyJob", "match, io.callstitch.match.MatchJob", "assemble, io.callstitch.assemble.AssembleJob",
+            "chains, io.callstitch.chains.ChainsJob"})
     @SuppressWarnings("unchecked")
     void eachJobRunsItsOwnMainWithFlagsItAccepts(String job, String mainClass) throws Exception {
         List<Map<String, Object>> documents = documents("job-" + job + ".yaml");
@@ -72,8 +74,11 @@ class KubernetesManifestsTest {
             case "match":
                 MatchOptions.parse(flags, NO_HELP);
                 break;
-            default:
+            case "assemble":
                 AssembleOptions.parse(flags, NO_HELP);
+                break;
+            default:
+                ChainsOptions.parse(flags, NO_HELP);
         }
         assertTrue(args.contains("-Dkubernetes.cluster-id=callstitch-" + job), "each job is its own HA cluster");
     }

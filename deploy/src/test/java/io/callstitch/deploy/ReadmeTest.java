@@ -8,6 +8,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import io.callstitch.assemble.AssembleOptions;
+import io.callstitch.chains.ChainsOptions;
 import io.callstitch.common.Flag;
 import io.callstitch.common.FlagSet;
 import io.callstitch.deploy.check.EvaluateOptions;
@@ -31,7 +32,7 @@ class ReadmeTest {
     void everyFlagIsDocumentedWithItsDefault() throws Exception {
         List<String> lines = readme();
         List<String> missing = new ArrayList<>();
-        for (FlagSet flags : List.of(RekeyOptions.FLAGS, MatchOptions.FLAGS, AssembleOptions.FLAGS, StitchFileOptions.FLAGS, DemoOptions.FLAGS,
+        for (FlagSet flags : List.of(RekeyOptions.FLAGS, MatchOptions.FLAGS, AssembleOptions.FLAGS, ChainsOptions.FLAGS, StitchFileOptions.FLAGS, DemoOptions.FLAGS,
                 SimulatorOptions.FLAGS, EvaluateOptions.FLAGS)) {
             for (Flag<?> flag : flags.flags()) {
                 String value = flag.isRequired() ? "(required)" : flag.defaultText();

@@ -12,6 +12,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,10 @@ import io.callstitch.simulator.SimulatorConfig;
 import io.callstitch.deploy.demo.LocalPipeline;
 import io.callstitch.chains.check.BruteForceChains;
 import io.callstitch.deploy.demo.PipelineTopics;
+import io.callstitch.chains.ZipkinIds;
 import io.callstitch.deploy.kafka.TopicIo;
+import io.callstitch.deploy.zipkin.LocalZipkin;
+import io.callstitch.deploy.zipkin.ZipkinTraces;
 import io.callstitch.deploy.check.RandomCalls;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.DeadLetter;
@@ -240,7 +244,8 @@ class PipelineIT {
 
     /**
      * Also job-chains: the chains it writes are exactly those a brute-force walk finds in the stitched
-     * output, each once and complete.
+     * output, each once and complete; and its Zipkin spans, read back through a stock Zipkin server's
+     * API, form the traces and parent links the definitions give.
      */
     @Test
     void simulatedTrafficSentByTheSimulatorIsStitchedAsTheRuleSaysWithEveryTrueEdgeAndItsChainsSummedUp() throws Exception {
@@ -250,7 +255,9 @@ class PipelineIT {
                 MAX_LATENCY_MS, MAX_OUT_OF_ORDERNESS_MS, 0, 0.02, 0.01));
         KafkaWriter.write(broker.bootstrap(), topics.raw, simulation.records(), 0,
                 flushesEverythingEndingBy(simulation.lastEndMs()), new PrintStream(OutputStream.nullOutputStream()));
-        try (LocalPipeline pipeline = start(topics, 2, "simulated", List.of())) {
+        try (LocalZipkin zipkin = LocalZipkin.start(LocalZipkin.defaultJar(), freePort(), broker.bootstrap(), topics.zipkin,
+                Files.createTempDirectory("callstitch-zipkin").resolve("zipkin.log"));
+                LocalPipeline pipeline = start(topics, 2, "simulated", List.of("--zipkin-topic", topics.zipkin))) {
             List<StitchedCall> stitched = TopicIo.readUntil(broker.bootstrap(), topics.stitched, StitchedCall.class,
                     read -> read.size() >= simulation.calls().size(), DEADLINE, SETTLE);
             Evaluation evaluation = Evaluation.of(simulation.calls(), stitched, simulation.truthParents());
@@ -277,6 +284,35 @@ class PipelineIT {
                 }
             });
             assertEquals(List.of(), wrong.subList(0, Math.min(3, wrong.size())), wrong.size() + " chains differ from a brute-force walk");
+
+            BruteForceChains truth = new BruteForceChains(stitched);
+            Map<String, List<String>> callsByTrace = new TreeMap<>();
+            for (StitchedCall call : stitched) {
+                callsByTrace.computeIfAbsent(truth.traceRoot(call.getId()), root -> new ArrayList<>()).add(call.getId());
+            }
+            List<String> largest = new ArrayList<>(expected.keySet());
+            largest.sort(Comparator.comparingInt((String root) -> -callsByTrace.get(root).size()).thenComparing(root -> root));
+            for (String root : largest.subList(0, 10)) {
+                List<String> calls = callsByTrace.get(root);
+                List<ZipkinTraces.Span> spans = ZipkinTraces.awaitSpans(zipkin.url(), ZipkinIds.traceId(root), calls.size(), DEADLINE);
+                Map<String, String> parentBySpan = new TreeMap<>();
+                for (ZipkinTraces.Span span : spans) {
+                    assertEquals(ZipkinIds.spanId(span.callId), span.id, "span id of call " + span.callId);
+                    parentBySpan.put(span.callId, span.parentId);
+                }
+                Map<String, String> expectedParents = new TreeMap<>();
+                for (String call : calls) {
+                    String parent = truth.chosenParent(call);
+                    expectedParents.put(call, parent == null ? null : ZipkinIds.spanId(parent));
+                }
+                assertEquals(expectedParents, parentBySpan, "the spans of the trace of root " + root + " and their parents");
+            }
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 }

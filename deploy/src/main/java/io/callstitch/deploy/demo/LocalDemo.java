@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import io.callstitch.chains.ChainSummaryJson;
 import io.callstitch.common.StitchedJson;
 import io.callstitch.common.Cli;
 import io.callstitch.common.UsageException;
@@ -27,7 +28,13 @@ import io.callstitch.deploy.kafka.TopicAdmin;
 import io.callstitch.deploy.kafka.TopicIo;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.rekey.RekeyOptions;
+import io.callstitch.deploy.zipkin.LocalZipkin;
+import io.callstitch.deploy.zipkin.LocalZipkinException;
+import io.callstitch.deploy.zipkin.ZipkinTraces;
 import io.callstitch.schema.Call;
+import io.callstitch.schema.ChainStatus;
+import io.callstitch.schema.ChainSummary;
+import io.callstitch.schema.PathHop;
 import io.callstitch.schema.DeadLetter;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
@@ -60,7 +67,7 @@ public final class LocalDemo {
         DemoOptions options = DemoOptions.parseOrExit(args);
         try {
             new LocalDemo(options, System.out).run();
-        } catch (UsageException | LocalKafkaException e) {
+        } catch (UsageException | LocalKafkaException | LocalZipkinException e) {
             Cli.exitWithError("demo", e.getMessage());
         }
     }
@@ -80,31 +87,49 @@ public final class LocalDemo {
             out.println("Wrote " + traffic.calls.size() + " calls and " + traffic.bad + " bad records round-robin to "
                     + topics.raw + " (" + PipelineTopics.RAW_PARTITIONS + " partitions), then a heartbeat into each partition.");
 
+            LocalZipkin zipkin = null;
+            if (options.zipkinPort != 0) {
+                out.println("Starting Zipkin (the stock server jar, its own JVM) on 127.0.0.1:" + options.zipkinPort
+                        + ", collecting topic " + topics.zipkin + " ...");
+                zipkin = LocalZipkin.start(LocalZipkin.defaultJar(), options.zipkinPort, kafka.bootstrap(), topics.zipkin,
+                        options.dataDir.toAbsolutePath().resolve("zipkin.log"));
+            }
             MiniCluster flink = startFlink();
             try {
                 URI web = flink.getRestAddress().get();
-                out.println("Local Flink web UI: " + web + "  (three jobs: job-rekey, job-match, job-assemble)");
+                out.println("Local Flink web UI: " + web + "  (four jobs: job-rekey, job-match, job-assemble, job-chains)");
                 List<String> common = List.of("--bootstrap", kafka.bootstrap(), "--parallelism", Integer.toString(options.parallelism),
                         "--checkpoint-interval-ms", Long.toString(options.checkpointIntervalMs));
+                List<String> chainsFlags = zipkin == null ? List.of() : List.of("--zipkin-topic", topics.zipkin);
                 try (LocalPipeline pipeline = LocalPipeline.start(
                         () -> StreamExecutionEnvironment.createRemoteEnvironment(web.getHost(), web.getPort()),
-                        topics, "demo", common, List.of(), List.of(), null)) {
+                        topics, "demo", common, List.of(), List.of(), chainsFlags)) {
                     out.println("Waiting for " + traffic.calls.size() + " stitched calls on " + topics.stitched + " ...");
                     List<StitchedCall> stitched = TopicIo.readUntil(kafka.bootstrap(), topics.stitched, StitchedCall.class,
                             read -> read.size() >= traffic.calls.size(), DEADLINE, Duration.ofMillis(options.checkpointIntervalMs));
                     List<DeadLetter> deadLetters = TopicIo.readUntil(kafka.bootstrap(), topics.deadLetter, DeadLetter.class,
                             read -> read.size() >= traffic.bad, Duration.ofSeconds(30), Duration.ZERO);
                     report(traffic, stitched, deadLetters);
+                    long chains = stitched.stream().filter(call -> call.getParents().isEmpty() && !call.getChildren().isEmpty()).count();
+                    out.println();
+                    out.println("Waiting for " + chains + " chain summaries (one per root call with children) on " + topics.chainsStats + " ...");
+                    List<ChainSummary> summaries = TopicIo.readUntil(kafka.bootstrap(), topics.chainsStats, ChainSummary.class,
+                            read -> read.size() >= chains, DEADLINE, Duration.ZERO);
+                    reportChains(summaries, chains, zipkin);
                     if (options.lingerSeconds > 0) {
-                        out.println("Keeping everything up for " + options.lingerSeconds + " s: " + web);
+                        out.println("Keeping everything up for " + options.lingerSeconds + " s: " + web
+                                + (zipkin == null ? "" : " and " + zipkin.url() + "/zipkin/"));
                         Thread.sleep(options.lingerSeconds * 1000);
                     }
                 }
             } finally {
                 flink.close();
+                if (zipkin != null) {
+                    zipkin.close();
+                }
             }
         }
-        out.println("Stopped the jobs, Flink and Kafka.");
+        out.println("Stopped the jobs, Flink, " + (options.zipkinPort != 0 ? "Zipkin " : "") + "and Kafka.");
     }
 
     /** The seed's first example (its times moved to now) and simulated traffic, in a probe fleet's delivery order. */
@@ -155,7 +180,7 @@ public final class LocalDemo {
         config.setString("state.backend", "filesystem");
         config.setString("state.checkpoints.dir", options.dataDir.toAbsolutePath().resolve("checkpoints").toUri().toString());
         MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(config)
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(3 * options.parallelism).build());
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(4 * options.parallelism).build());
         flink.start();
         return flink;
     }
@@ -195,6 +220,40 @@ public final class LocalDemo {
         out.println(evaluation.differences == 0 && stitched.size() == traffic.calls.size()
                 ? "Every call was stitched exactly once, as the rule says."
                 : "MISMATCH with the rule, e.g. " + evaluation.differenceExamples);
+    }
+
+    private void reportChains(List<ChainSummary> summaries, long expected, LocalZipkin zipkin) throws Exception {
+        Map<ChainStatus, Integer> statuses = new EnumMap<>(ChainStatus.class);
+        summaries.forEach(summary -> statuses.merge(summary.getStatus(), 1, Integer::sum));
+        out.println(summaries.size() + " chain summaries of " + expected + " roots with children; statuses " + statuses + ".");
+        List<ChainSummary> largest = new ArrayList<>(summaries);
+        largest.sort(Comparator.comparingInt(ChainSummary::getCalls).reversed().thenComparing(ChainSummary::getRootId));
+        out.println("The largest chains (docs/chains.md explains the columns):");
+        out.println(String.format("  %-16s %-12s %-12s %6s %6s %9s  %s", "root", "src_ip", "dst_ip", "calls", "depth",
+                "duration", "slowest path: call latency/self ms"));
+        for (ChainSummary summary : largest.subList(0, Math.min(5, largest.size()))) {
+            StringBuilder path = new StringBuilder();
+            for (PathHop hop : summary.getCriticalPath()) {
+                path.append(path.length() == 0 ? "" : " > ").append(hop.getId()).append(' ')
+                        .append(hop.getLatencyMsec()).append('/').append(hop.getSelfTimeMs());
+            }
+            out.println(String.format("  %-16s %-12s %-12s %6d %6d %7d ms  %s", summary.getRootId(), summary.getRootSrcIp(),
+                    summary.getRootDstIp(), summary.getCalls(), summary.getDepth(), summary.getDurationMs(), path));
+        }
+        // a small chain, so that every hop fits on the screen
+        largest.stream().filter(summary -> summary.getCalls() >= 3).min(Comparator.comparingInt(ChainSummary::getCalls)
+                .thenComparing(ChainSummary::getRootId)).ifPresent(small -> {
+                    out.println();
+                    out.println("A chain of " + small.getCalls() + " calls as job-chains --output-format json writes it:");
+                    out.println("  " + ChainSummaryJson.toJson(small));
+                });
+        if (zipkin != null && !largest.isEmpty()) {
+            ChainSummary chain = largest.get(0);
+            int spans = ZipkinTraces.awaitSpans(zipkin.url(), chain.getTraceId(), 1, DEADLINE).size();
+            out.println();
+            out.println("Zipkin holds " + spans + " spans of the trace of root " + chain.getRootId() + "; open it in a browser:");
+            out.println("  " + zipkin.traceUrl(chain.getTraceId()));
+        }
     }
 
     /** Removes the demo's own broker directory from an earlier run; refuses anything else. */
