@@ -21,16 +21,20 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import io.callstitch.common.StitchedJson;
 import io.callstitch.deploy.check.Evaluation;
+import io.callstitch.chains.check.BruteForceChains;
 import io.callstitch.deploy.demo.PipelineTopics;
 import io.callstitch.deploy.kafka.TopicIo;
 import io.callstitch.schema.Call;
+import io.callstitch.schema.ChainSummary;
 import io.callstitch.schema.StitchedCall;
 import io.callstitch.simulator.KafkaWriter;
 import io.callstitch.simulator.Simulation;
@@ -83,6 +87,8 @@ class RealClusterIT {
         submit("rekey", bootstrap, List.of("--input-topic", topics.raw, "--output-topic", topics.byIp, "--dead-letter-topic", topics.deadLetter));
         String match = submit("match", bootstrap, List.of("--input-topic", topics.byIp, "--output-topic", topics.edges));
         submit("assemble", bootstrap, List.of("--input-topic", topics.edges, "--output-topic", topics.stitched));
+        submit("chains", bootstrap, List.of("--input-topic", topics.stitched, "--walk-topic", topics.chainsWalk,
+                "--output-topic", topics.chainsStats));
 
         Simulation first = Simulation.run(new SimulatorConfig(2000, 100, 11, 1_700_000_000_000L, 20_000, 3000, 0, 0, 0));
         send(topics, first);
@@ -90,6 +96,12 @@ class RealClusterIT {
         assertExact(first.calls(), stitched, first);
         assertEquals(first.calls().size(), metricOnceSettled("callstitch job-assemble", "callsStitched", first.calls().size()),
                 "the metric counts what was written");
+        // the job-chains jar too: one summary per chain, each as a brute-force walk of the stitched calls finds it
+        Map<String, BruteForceChains.Expected> chains = new BruteForceChains(stitched).chains();
+        Map<String, BruteForceChains.Expected> summed = new TreeMap<>();
+        TopicIo.readUntil(broker.bootstrap(), topics.chainsStats, ChainSummary.class, read -> read.size() >= chains.size(), DEADLINE, SETTLE)
+                .forEach(summary -> assertEquals(null, summed.put(summary.getRootId(), BruteForceChains.of(summary)), "written twice"));
+        assertEquals(chains, summed, "the chains of the first traffic");
 
         // job-match down with a savepoint while more traffic arrives, then resumed from it
         String savepoint = savepointPath(flink("stop", match));
