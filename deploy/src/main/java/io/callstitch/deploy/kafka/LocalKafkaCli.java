@@ -53,6 +53,9 @@ public final class LocalKafkaCli {
     static final Flag<String> EDGES_TOPIC = Flag.text("edges-topic", "calls.edges", "topic of edge pieces (job-match to job-assemble)");
     static final Flag<String> STITCHED_TOPIC = Flag.text("stitched-topic", "calls.stitched", "topic of stitched calls (job-assemble's output)");
     static final Flag<String> DEAD_LETTER_TOPIC = Flag.text("dead-letter-topic", "calls.dead-letter", "topic of rejected input");
+    static final Flag<String> CHAINS_WALK_TOPIC = Flag.text("chains-walk-topic", "chains.walk", "topic job-chains walks the chains over");
+    static final Flag<String> CHAINS_STATS_TOPIC = Flag.text("chains-stats-topic", "chains.stats", "topic of chain summaries (job-chains' output)");
+    static final Flag<String> ZIPKIN_TOPIC = Flag.text("zipkin-topic", "zipkin", "topic of Zipkin spans (job-chains --zipkin-topic)");
     static final Flag<Integer> PARTITIONS = Flag.positiveInt("partitions", "5", "partitions of every topic but the raw one");
 
     /** The subcommands, each with its own flags. */
@@ -62,7 +65,8 @@ public final class LocalKafkaCli {
         DOWN("stop the broker of the data dir (SIGTERM, SIGKILL after " + STOP_TIMEOUT.toSeconds() + " s)",
                 List.of(DATA_DIR)),
         TOPICS("create the callstitch topics that do not exist yet (replication factor 1); a topic flag set to none skips that topic",
-                List.of(BOOTSTRAP, RAW_TOPIC, RAW_PARTITIONS, BY_IP_TOPIC, EDGES_TOPIC, STITCHED_TOPIC, DEAD_LETTER_TOPIC, PARTITIONS)),
+                List.of(BOOTSTRAP, RAW_TOPIC, RAW_PARTITIONS, BY_IP_TOPIC, EDGES_TOPIC, STITCHED_TOPIC, DEAD_LETTER_TOPIC,
+                        CHAINS_WALK_TOPIC, CHAINS_STATS_TOPIC, ZIPKIN_TOPIC, PARTITIONS)),
         STATUS("tell whether the broker of the data dir runs, and list its topics; exit 1 when it does not run",
                 List.of(DATA_DIR));
 
@@ -194,7 +198,8 @@ public final class LocalKafkaCli {
         int partitions = values.get(PARTITIONS);
         Map<String, Integer> wanted = new LinkedHashMap<>();
         putTopic(wanted, values.get(RAW_TOPIC), values.get(RAW_PARTITIONS));
-        for (Flag<String> topic : List.of(BY_IP_TOPIC, EDGES_TOPIC, STITCHED_TOPIC, DEAD_LETTER_TOPIC)) {
+        for (Flag<String> topic : List.of(BY_IP_TOPIC, EDGES_TOPIC, STITCHED_TOPIC, DEAD_LETTER_TOPIC, CHAINS_WALK_TOPIC,
+                CHAINS_STATS_TOPIC, ZIPKIN_TOPIC)) {
             putTopic(wanted, values.get(topic), partitions);
         }
         String bootstrap = values.get(BOOTSTRAP);
