@@ -70,7 +70,7 @@ class JobUidsTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SingleOutputStreamOperator<ChainMessage> walked = ChainsJob.walk(
                 env.fromCollection(List.of(), new AvroTypeInfo<>(StitchedCall.class)).uid("chains-source"),
-                env.fromCollection(List.of(), new AvroTypeInfo<>(ChainMessage.class)).uid("chains-walk-source"), 600_000, true);
+                env.fromCollection(List.of(), new AvroTypeInfo<>(ChainMessage.class)).uid("chains-walk-source"), 600_000, true, 5000);
         walked.addSink(new DiscardingSink<>()).uid("chains-walk-sink");
         walked.getSideOutput(WalkChains.SUMMARIES).addSink(new DiscardingSink<>()).uid("chains-stats-sink");
         walked.getSideOutput(WalkChains.SPANS).addSink(new DiscardingSink<>()).uid("chains-zipkin-sink");

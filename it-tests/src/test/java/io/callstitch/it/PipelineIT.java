@@ -27,9 +27,10 @@ import io.callstitch.simulator.ProbeJson;
 import io.callstitch.simulator.Simulation;
 import io.callstitch.simulator.SimulatorConfig;
 import io.callstitch.deploy.demo.LocalPipeline;
+import io.callstitch.chains.ChainsOptions;
+import io.callstitch.chains.ZipkinIds;
 import io.callstitch.chains.check.BruteForceChains;
 import io.callstitch.deploy.demo.PipelineTopics;
-import io.callstitch.chains.ZipkinIds;
 import io.callstitch.deploy.kafka.TopicIo;
 import io.callstitch.deploy.zipkin.LocalZipkin;
 import io.callstitch.deploy.zipkin.ZipkinTraces;
@@ -266,7 +267,7 @@ class PipelineIT {
             assertEquals(evaluation.trueEdges, evaluation.trueEdgesFound, "with clocks in step every true edge is found");
             assertTrue(evaluation.trueEdges > 3000);
 
-            Map<String, BruteForceChains.Expected> expected = new BruteForceChains(stitched).chains();
+            Map<String, BruteForceChains.Expected> expected = new BruteForceChains(stitched).chains(Integer.parseInt(ChainsOptions.MAX_HOPS.defaultText()));
             assertTrue(expected.size() > 100, "the traffic must make chains to prove anything: " + expected.size());
             List<ChainSummary> summaries = TopicIo.readUntil(broker.bootstrap(), topics.chainsStats, ChainSummary.class,
                     read -> read.size() >= expected.size(), DEADLINE, SETTLE);

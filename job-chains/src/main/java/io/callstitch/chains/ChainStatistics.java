@@ -34,8 +34,9 @@ public final class ChainStatistics {
      * @param rootId the root; must be among {@code calls}
      * @param calls the calls of the chain, each once
      * @param missing how many calls the chain still awaited, 0 for a complete one
+     * @param maxHops the most hops to list; the rest are only counted
      */
-    public static ChainSummary summarize(String rootId, Iterable<ChainCall> calls, ChainStatus status, int missing) {
+    public static ChainSummary summarize(String rootId, Iterable<ChainCall> calls, ChainStatus status, int missing, int maxHops) {
         Map<String, ChainCall> byId = new HashMap<>();
         for (ChainCall call : calls) {
             byId.put(call.getId(), call);
@@ -50,6 +51,8 @@ public final class ChainStatistics {
             start = Math.min(start, call.getStartAtMs());
             end = Math.max(end, call.getEndAtMs());
         }
+        List<ChainHop> hops = hops(byId);
+        int omitted = Math.max(0, hops.size() - maxHops);
         return ChainSummary.newBuilder()
                 .setRootId(rootId)
                 .setRootSrcIp(root.getSrcIp())
@@ -62,7 +65,8 @@ public final class ChainStatistics {
                 .setMissingCalls(missing)
                 .setTraceId(ZipkinIds.traceId(rootId))
                 .setCriticalPath(criticalPath(root, byId))
-                .setHops(hops(byId))
+                .setHops(omitted == 0 ? hops : new ArrayList<>(hops.subList(0, maxHops)))
+                .setHopsOmitted(omitted)
                 .build();
     }
 

@@ -67,7 +67,8 @@ public final class ChainsJob {
                 .addSource(KafkaEnds.source(options.kafka, options.walkTopic, new AvroKafkaDeserializer<>(ChainMessage.class)))
                 .uid("chains-walk-source").name("Read chain walk");
 
-        SingleOutputStreamOperator<ChainMessage> walked = walk(calls, walk, options.chainTimeoutMs, options.zipkinTopic != null);
+        SingleOutputStreamOperator<ChainMessage> walked = walk(calls, walk, options.chainTimeoutMs, options.zipkinTopic != null,
+                options.maxHops);
         // Each sink is a task of its own named after its topic: a Kafka sink's transactional ids derive
         // from its task's name, and two sinks chained into one task would fence each other
         walked.addSink(KafkaEnds.sink(options.kafka, options.walkTopic,
@@ -91,9 +92,10 @@ public final class ChainsJob {
      * side output {@link WalkChains#SUMMARIES}, the spans {@link WalkChains#SPANS}.
      *
      * @param walk what the job wrote to the walk topic, read back
+     * @param maxHops the most hops a summary lists
      */
     public static SingleOutputStreamOperator<ChainMessage> walk(DataStream<StitchedCall> calls, DataStream<ChainMessage> walk,
-            long timeoutMs, boolean writeSpans) {
+            long timeoutMs, boolean writeSpans, int maxHops) {
         AvroTypeInfo<ChainMessage> type = new AvroTypeInfo<>(ChainMessage.class);
         DataStream<ChainMessage> callMessages = calls.map(ChainsJob::callMessage).returns(type)
                 .uid("chains-calls").name("Stitched calls to messages");
@@ -107,7 +109,7 @@ public final class ChainsJob {
                 .uid("chains-route").name("Route to the call's interval");
         return routed.union(reports)
                 .keyBy(WalkChains::keyOf, Types.STRING)
-                .process(new WalkChains(timeoutMs, writeSpans)).returns(type)
+                .process(new WalkChains(timeoutMs, writeSpans, maxHops)).returns(type)
                 .uid("chains-walk").name("Walk chains");
     }
 

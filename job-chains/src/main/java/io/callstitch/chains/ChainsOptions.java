@@ -39,6 +39,8 @@ public final class ChainsOptions implements Serializable {
             "topic to write one Zipkin v2 span per call to, as JSON lists (what Zipkin's Kafka collector reads)");
     public static final Flag<Long> CHAIN_TIMEOUT_MS = Flag.positiveLong("chain-timeout-ms", "600000",
             "processing time after which a call still waiting for its parents, or a chain for its calls, is ended anyway");
+    public static final Flag<Integer> MAX_HOPS = Flag.positiveInt("max-hops", "5000",
+            "the most parent-child pairs one summary lists (the rest are counted in hops_omitted), to stay under Kafka's message size");
     public static final Flag<String> GROUP_ID = KafkaJobOptions.groupIdFlag("callstitch-chains");
 
     public static final FlagSet FLAGS = new FlagSet("job-chains",
@@ -56,6 +58,7 @@ public final class ChainsOptions implements Serializable {
     /** Null when no spans are written. */
     @Nullable public final String zipkinTopic;
     public final long chainTimeoutMs;
+    public final int maxHops;
 
     public ChainsOptions(FlagSet.Values values) throws UsageException {
         this.kafka = new KafkaJobOptions(values, GROUP_ID);
@@ -66,6 +69,7 @@ public final class ChainsOptions implements Serializable {
         this.outputFormat = values.get(OUTPUT_FORMAT);
         this.zipkinTopic = values.get(ZIPKIN_TOPIC);
         this.chainTimeoutMs = values.get(CHAIN_TIMEOUT_MS);
+        this.maxHops = values.get(MAX_HOPS);
         Set<String> topics = new HashSet<>();
         List<Flag<String>> topicFlags = zipkinTopic == null
                 ? List.of(INPUT_TOPIC, WALK_TOPIC, OUTPUT_TOPIC) : List.of(INPUT_TOPIC, WALK_TOPIC, OUTPUT_TOPIC, ZIPKIN_TOPIC);
@@ -92,7 +96,7 @@ public final class ChainsOptions implements Serializable {
 
     private static List<Flag<?>> allFlags() {
         List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, INPUT_FORMAT, WALK_TOPIC, OUTPUT_TOPIC, OUTPUT_FORMAT,
-                ZIPKIN_TOPIC, CHAIN_TIMEOUT_MS, GROUP_ID));
+                ZIPKIN_TOPIC, CHAIN_TIMEOUT_MS, MAX_HOPS, GROUP_ID));
         flags.addAll(KafkaJobOptions.FLAGS);
         return flags;
     }

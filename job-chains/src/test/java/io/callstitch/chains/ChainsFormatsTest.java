@@ -51,7 +51,7 @@ class ChainsFormatsTest {
         ChainSummary summary = ChainStatistics.summarize("r", List.of(
                 new ChainCall("r", "10.0.0.1", "10.0.0.2", 0L, 100L, 100L, List.of(), List.of("a"), Status.OK),
                 new ChainCall("a", "10.0.0.2", "10.0.0.3", 10L, 70L, 80L, List.of("r"), List.of(), Status.OK)),
-                ChainStatus.COMPLETE, 0);
+                ChainStatus.COMPLETE, 0, 5000);
         String json = ChainSummaryJson.toJson(summary);
         assertTrue(json.startsWith("{\"root_id\":\"r\",\"root_src_ip\":\"10.0.0.1\""), json);
         assertEquals(summary, ChainSummaryJson.parse(json));

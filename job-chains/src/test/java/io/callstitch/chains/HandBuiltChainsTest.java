@@ -84,6 +84,16 @@ class HandBuiltChainsTest {
     }
 
     @Test
+    void aSummaryListsAtMostMaxHopsAndCountsTheRest() {
+        List<ChainCall> calls = new ArrayList<>();
+        MULTI_PARENT.forEach(call -> calls.add(io.callstitch.chains.ChainsJob.callMessage(call).getCall()));
+        ChainSummary summary = ChainStatistics.summarize("r", calls, ChainStatus.COMPLETE, 0, 3);
+        assertEquals(MULTI_PARENT_SUMMARY.getHops().subList(0, 3), summary.getHops());
+        assertEquals(1, summary.getHopsOmitted());
+        assertEquals(4, summary.getCalls(), "the other statistics still cover the whole chain");
+    }
+
+    @Test
     void theWalkWritesEachChainOnceWithTheHandWorkedStatisticsInAnyOrder() throws Exception {
         Map<List<StitchedCall>, ChainSummary> cases = Map.of(LINEAR, LINEAR_SUMMARY, BRANCHING, BRANCHING_SUMMARY,
                 MULTI_PARENT, MULTI_PARENT_SUMMARY, CYCLE, CYCLE_SUMMARY);
@@ -143,7 +153,7 @@ class HandBuiltChainsTest {
     private static ChainSummary summarize(String root, List<StitchedCall> calls) {
         List<ChainCall> chainCalls = new ArrayList<>();
         calls.forEach(call -> chainCalls.add(io.callstitch.chains.ChainsJob.callMessage(call).getCall()));
-        return ChainStatistics.summarize(root, chainCalls, ChainStatus.COMPLETE, 0);
+        return ChainStatistics.summarize(root, chainCalls, ChainStatus.COMPLETE, 0, 5000);
     }
 
     static StitchedCall call(String id, String src, String dst, long start, long end, List<String> parents, List<String> children) {
@@ -153,7 +163,7 @@ class HandBuiltChainsTest {
     private static ChainSummary summary(String root, String src, String dst, long start, long duration, int calls, int depth,
             List<PathHop> path, List<ChainHop> hops) {
         return new ChainSummary(root, src, dst, start, duration, calls, depth, ChainStatus.COMPLETE, 0, ZipkinIds.traceId(root),
-                path, hops);
+                path, hops, 0);
     }
 
     private static PathHop hop(String id, String src, String dst, long start, long latency, long selfTime) {

@@ -35,7 +35,8 @@ public final class ZipkinTraces {
 
     /** The spans of a trace; empty while Zipkin does not know it (404). */
     public static List<Span> trace(String zipkinUrl, String traceId) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
+        // plain HTTP/1.1: the JDK client's default h2c upgrade attempt can leave Zipkin's server closing the exchange
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                 HttpRequest.newBuilder(URI.create(zipkinUrl + "/api/v2/trace/" + traceId)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 404) {
@@ -54,15 +55,25 @@ public final class ZipkinTraces {
         return spans;
     }
 
-    /** Polls until the trace has at least {@code count} spans, or the deadline passes; returns what it has then. */
+    /**
+     * Polls until the trace has at least {@code count} spans, or the deadline passes; returns what it has then.
+     * A failed request is tried again until the deadline, then raised.
+     */
     public static List<Span> awaitSpans(String zipkinUrl, String traceId, int count, Duration deadline)
             throws IOException, InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
-        List<Span> spans = trace(zipkinUrl, traceId);
-        while (spans.size() < count && System.nanoTime() < end) {
+        while (true) {
+            try {
+                List<Span> spans = trace(zipkinUrl, traceId);
+                if (spans.size() >= count || System.nanoTime() >= end) {
+                    return spans;
+                }
+            } catch (IOException e) {
+                if (System.nanoTime() >= end) {
+                    throw e;
+                }
+            }
             Thread.sleep(500);
-            spans = trace(zipkinUrl, traceId);
         }
-        return spans;
     }
 }

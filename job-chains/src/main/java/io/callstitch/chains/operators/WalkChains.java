@@ -82,6 +82,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
 
     private final long timeoutMs;
     private final boolean writeSpans;
+    private final int maxHops;
 
     /** Calls waiting for their parents, by id. */
     private transient MapState<String, ChainState> waiting;
@@ -102,13 +103,15 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
     /**
      * @param timeoutMs processing time after which a waiting call or chain is ended anyway
      * @param writeSpans whether to write a Zipkin span per call to {@link #SPANS}
+     * @param maxHops the most hops a summary lists; the rest are counted in {@code hops_omitted}
      */
-    public WalkChains(long timeoutMs, boolean writeSpans) {
-        if (timeoutMs < 1) {
-            throw new IllegalArgumentException("timeoutMs must be at least 1, got " + timeoutMs);
+    public WalkChains(long timeoutMs, boolean writeSpans, int maxHops) {
+        if (timeoutMs < 1 || maxHops < 1) {
+            throw new IllegalArgumentException("timeoutMs and maxHops must be at least 1, got " + timeoutMs + " and " + maxHops);
         }
         this.timeoutMs = timeoutMs;
         this.writeSpans = writeSpans;
+        this.maxHops = maxHops;
     }
 
     /** The key of the call with this interval. */
@@ -185,7 +188,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
             ChainState chain = chains.get(root);
             chainsTimedOut.inc();
             if (chain.getRootSeen()) {
-                ctx.output(SUMMARIES, ChainStatistics.summarize(root, callsOf(root), ChainStatus.TIMED_OUT, chain.getPending()));
+                ctx.output(SUMMARIES, ChainStatistics.summarize(root, callsOf(root), ChainStatus.TIMED_OUT, chain.getPending(), maxHops));
             }
             forget(root);
         }
@@ -433,7 +436,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
         }
         chain.setPending(pending);
         if (chain.getRootSeen() && pending == 0) {
-            ctx.output(SUMMARIES, ChainStatistics.summarize(root, callsOf(root), ChainStatus.COMPLETE, 0));
+            ctx.output(SUMMARIES, ChainStatistics.summarize(root, callsOf(root), ChainStatus.COMPLETE, 0, maxHops));
             chainsCompleted.inc();
             forget(root);
             releaseTimer(ctx, chain.getDeadline());

@@ -67,8 +67,10 @@ public final class BruteForceChains {
         public final List<String> criticalPath;
         /** "parent>child:childLatency:offset", sorted. */
         public final List<String> hops;
+        public final int hopsOmitted;
 
-        Expected(String rootId, long startAtMs, long durationMs, int calls, int depth, List<String> criticalPath, List<String> hops) {
+        Expected(String rootId, long startAtMs, long durationMs, int calls, int depth, List<String> criticalPath, List<String> hops,
+                int hopsOmitted) {
             this.rootId = rootId;
             this.startAtMs = startAtMs;
             this.durationMs = durationMs;
@@ -76,6 +78,7 @@ public final class BruteForceChains {
             this.depth = depth;
             this.criticalPath = criticalPath;
             this.hops = hops;
+            this.hopsOmitted = hopsOmitted;
         }
 
         @Override
@@ -91,7 +94,7 @@ public final class BruteForceChains {
         @Override
         public String toString() {
             return rootId + " start=" + startAtMs + " duration=" + durationMs + " calls=" + calls + " depth=" + depth
-                    + " path=" + criticalPath + " hops=" + hops;
+                    + " path=" + criticalPath + " hops=" + hops + " omitted=" + hopsOmitted;
         }
     }
 
@@ -108,11 +111,16 @@ public final class BruteForceChains {
         // the order of the written hops is checked by the hand-built cases; here the sets are compared
         hops.sort(null);
         return new Expected(summary.getRootId(), summary.getStartAtMs(), summary.getDurationMs(), summary.getCalls(),
-                summary.getDepth(), path, hops);
+                summary.getDepth(), path, hops, summary.getHopsOmitted());
     }
 
     /** Every chain: each root with at least one child, by root id. */
     public Map<String, Expected> chains() {
+        return chains(Integer.MAX_VALUE);
+    }
+
+    /** The same, listing only the first {@code maxHops} hops by parent id, then child id, as job-chains --max-hops does. */
+    public Map<String, Expected> chains(int maxHops) {
         Map<String, Expected> chains = new TreeMap<>();
         for (Map.Entry<String, Map<String, Integer>> chain : levels.entrySet()) {
             String rootId = chain.getKey();
@@ -123,7 +131,7 @@ public final class BruteForceChains {
             long first = Long.MAX_VALUE;
             long last = Long.MIN_VALUE;
             int depth = 0;
-            List<String> hops = new ArrayList<>();
+            List<String[]> hops = new ArrayList<>();
             for (String id : members.keySet()) {
                 StitchedCall call = byId.get(id);
                 first = Math.min(first, call.getStartAtMs());
@@ -132,13 +140,18 @@ public final class BruteForceChains {
                 for (String childId : call.getChildren()) {
                     StitchedCall child = byId.get(childId);
                     if (child != null && members.containsKey(childId)) {
-                        hops.add(id + ">" + childId + ":" + child.getLatencyMsec() + ":" + (child.getStartAtMs() - call.getStartAtMs()));
+                        hops.add(new String[] {id, childId, child.getLatencyMsec() + ":" + (child.getStartAtMs() - call.getStartAtMs())});
                     }
                 }
             }
-            hops.sort(null);
+            hops.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));
+            List<String> listed = new ArrayList<>();
+            for (String[] hop : hops.subList(0, Math.min(maxHops, hops.size()))) {
+                listed.add(hop[0] + ">" + hop[1] + ":" + hop[2]);
+            }
+            listed.sort(null);
             chains.put(rootId, new Expected(rootId, byId.get(rootId).getStartAtMs(), last - first, members.size(), depth,
-                    slowestPath(rootId), hops));
+                    slowestPath(rootId), listed, Math.max(0, hops.size() - maxHops)));
         }
         return chains;
     }

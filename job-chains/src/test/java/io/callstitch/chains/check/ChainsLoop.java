@@ -38,7 +38,7 @@ public final class ChainsLoop implements AutoCloseable {
     public ChainsLoop(long seed, long timeoutMs) throws Exception {
         this.random = new Random(seed);
         route = harness(new RouteToTarget(timeoutMs), ChainMessage::getTarget);
-        walk = harness(new WalkChains(timeoutMs, true), WalkChains::keyOf);
+        walk = harness(new WalkChains(timeoutMs, true, 5000), WalkChains::keyOf);
     }
 
     private KeyedOneInputStreamOperatorTestHarness<String, ChainMessage, ChainMessage> harness(
