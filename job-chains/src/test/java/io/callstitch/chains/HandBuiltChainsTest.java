@@ -137,7 +137,10 @@ class HandBuiltChainsTest {
         try (ChainsLoop loop = new ChainsLoop(3, 60_000)) {
             loop.run(calls);
             assertEquals(List.of(), loop.summaries(), "a waits for x");
+            assertEquals(1, loop.walkGauge("waitingCalls"), "a");
+            assertEquals(1, loop.walkGauge("openChains"), "r's");
             loop.advanceProcessingTime(60_000);
+            assertEquals(0, loop.walkGauge("waitingCalls"));
             assertEquals(List.of(), loop.summaries(), "a settled with the roots it had and reported; r's chain waits for z");
             loop.advanceProcessingTime(60_000 + 2 * 60_000);
             assertEquals(1, loop.summaries().size());
@@ -146,6 +149,7 @@ class HandBuiltChainsTest {
             assertEquals(2, summary.getCalls(), "r and a");
             assertEquals(1, summary.getMissingCalls(), "z");
             assertEquals(2, loop.spans().size());
+            assertEquals(0, loop.walkGauge("openChains"));
             assertEquals("route: 0 state entries, 0 timers; walk: 0 state entries, 0 timers", loop.leftOver());
         }
     }

@@ -18,6 +18,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -25,6 +27,10 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -68,8 +74,12 @@ import org.apache.flink.util.OutputTag;
  * a chain that has had no report for twice that long is written with status {@code TIMED_OUT}
  * and what had come ({@code chainsTimedOut}). Neither happens
  * when every call of the input comes once with lists that agree on both ends of each edge.
+ *
+ * <p><b>Metrics</b>: counters {@code callsSettled}, {@code callsTimedOut}, {@code duplicateCalls},
+ * {@code chainsCompleted}, {@code chainsTimedOut}, {@code spansWritten}; gauges {@code waitingCalls} and
+ * {@code openChains}, what this subtask holds.
  */
-public class WalkChains extends KeyedProcessFunction<String, ChainMessage, ChainMessage> {
+public class WalkChains extends KeyedProcessFunction<String, ChainMessage, ChainMessage> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     public static final OutputTag<ChainSummary> SUMMARIES =
@@ -99,6 +109,11 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
     private transient Counter chainsCompleted;
     private transient Counter chainsTimedOut;
     private transient Counter spansWritten;
+
+    /** Calls waiting and chains open in this subtask, kept across restarts in operator state for the gauges. */
+    private transient ListState<Long> gaugeState;
+    private transient long waitingCalls;
+    private transient long openChains;
 
     /**
      * @param timeoutMs processing time after which a waiting call or chain is ended anyway
@@ -138,6 +153,28 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
         chainsCompleted = getRuntimeContext().getMetricGroup().counter("chainsCompleted");
         chainsTimedOut = getRuntimeContext().getMetricGroup().counter("chainsTimedOut");
         spansWritten = getRuntimeContext().getMetricGroup().counter("spansWritten");
+        getRuntimeContext().getMetricGroup().gauge("waitingCalls", (Gauge<Long>) () -> waitingCalls);
+        getRuntimeContext().getMetricGroup().gauge("openChains", (Gauge<Long>) () -> openChains);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        gaugeState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("gauges", Types.LONG));
+        waitingCalls = 0;
+        openChains = 0;
+        // pairs (waiting calls, open chains); after rescaling a subtask may get several pairs, or none
+        Iterator<Long> saved = gaugeState.get().iterator();
+        while (saved.hasNext()) {
+            waitingCalls += saved.next();
+            if (saved.hasNext()) {
+                openChains += saved.next();
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        gaugeState.update(List.of(waitingCalls, openChains));
     }
 
     @Override
@@ -152,6 +189,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
                 long at = ctx.timerService().currentProcessingTime() + timeoutMs;
                 ctx.timerService().registerProcessingTimeTimer(at);
                 waiting.put(call.getId(), ChainState.newBuilder().setCall(call).setDeadline(at).build());
+                waitingCalls++;
                 settle(ctx, out, Long.MIN_VALUE);
                 break;
             case WALK:
@@ -247,6 +285,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
                 span(state, roots, all, ctx);
             }
             waiting.remove(id);
+            waitingCalls--;
             releaseTimer(ctx, state.getDeadline());
             callsSettled.inc();
             if (forced.contains(id)) {
@@ -412,6 +451,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
         long previousDeadline = chain == null ? Long.MIN_VALUE : chain.getDeadline();
         if (chain == null) {
             chain = ChainState.newBuilder().setDeadline(0).build();
+            openChains++;
         }
         // a chain is given up after twice the timeout without a report: calls ended by their own
         // timeout report first, so a chain is only written as TIMED_OUT when a call is truly missing
@@ -477,6 +517,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
             awaited.remove(key);
         }
         chains.remove(root);
+        openChains--;
     }
 
     /** Deletes the timer at {@code deadline} unless a call or chain still waiting in this key needs it. */

@@ -13,6 +13,11 @@ import java.util.Random;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.metrics.groups.OperatorMetricGroup;
+import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
+import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -24,11 +29,13 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  * replaced by a list that hands messages back in a random order: the job's loop, without a broker.
  * (The end-to-end tests run the real loop over Kafka.)
  */
+@SuppressWarnings("unchecked")
 public final class ChainsLoop implements AutoCloseable {
     private final Random random;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final KeyedOneInputStreamOperatorTestHarness<String, ChainMessage, ChainMessage> route;
     private final KeyedOneInputStreamOperatorTestHarness<String, ChainMessage, ChainMessage> walk;
+    private final CapturedMetrics walkMetrics = new CapturedMetrics();
     private final List<ChainMessage> inFlight = new ArrayList<>();
     private final List<ChainSummary> summaries = new ArrayList<>();
     private final List<Tuple2<String, String>> spans = new ArrayList<>();
@@ -37,16 +44,16 @@ public final class ChainsLoop implements AutoCloseable {
 
     public ChainsLoop(long seed, long timeoutMs) throws Exception {
         this.random = new Random(seed);
-        route = harness(new RouteToTarget(timeoutMs), ChainMessage::getTarget);
-        walk = harness(new WalkChains(timeoutMs, true, 5000), WalkChains::keyOf);
+        route = harness(new RouteToTarget(timeoutMs), ChainMessage::getTarget, new CapturedMetrics());
+        walk = harness(new WalkChains(timeoutMs, true, 5000), WalkChains::keyOf, walkMetrics);
     }
 
     private KeyedOneInputStreamOperatorTestHarness<String, ChainMessage, ChainMessage> harness(
             org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, ChainMessage, ChainMessage> function,
-            org.apache.flink.api.java.functions.KeySelector<ChainMessage, String> key) throws Exception {
+            org.apache.flink.api.java.functions.KeySelector<ChainMessage, String> key, CapturedMetrics metrics) throws Exception {
         ExecutionConfig config = new ExecutionConfig();
         config.disableGenericTypes();
-        MockEnvironment environment = new MockEnvironmentBuilder().setExecutionConfig(config).build();
+        MockEnvironment environment = new MockEnvironmentBuilder().setExecutionConfig(config).setMetricGroup(metrics).build();
         toClose.add(environment);
         KeyedOneInputStreamOperatorTestHarness<String, ChainMessage, ChainMessage> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function), key, Types.STRING, environment);
@@ -129,6 +136,21 @@ public final class ChainsLoop implements AutoCloseable {
     /** Walk messages and reports passed through the loop. */
     public long messages() {
         return messages;
+    }
+
+    /** A gauge of the walk step, e.g. {@code waitingCalls}. */
+    public long walkGauge(String name) {
+        return ((Gauge<Long>) walkMetrics.operator.get(name)).getValue();
+    }
+
+    /** The task metric group of a harness, handing the operator a group whose metrics the test can read. */
+    private static final class CapturedMetrics extends UnregisteredMetricGroups.UnregisteredTaskMetricGroup {
+        private final InterceptingOperatorMetricGroup operator = new InterceptingOperatorMetricGroup();
+
+        @Override
+        public OperatorMetricGroup getOrAddOperator(OperatorID operatorId, String name) {
+            return operator;
+        }
     }
 
     /** Keyed state entries and timers left in both operators. */
