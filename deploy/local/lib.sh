@@ -36,7 +36,8 @@ callstitch_run() {
   shift
   local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
   # shellcheck disable=SC2046
-  exec "$java" $(callstitch_java_flags) -Xmx"${CALLSTITCH_HEAP:-2g}" \
+  # shellcheck disable=SC2086
+  exec "$java" $(callstitch_java_flags) -Xmx"${CALLSTITCH_HEAP:-2g}" ${CALLSTITCH_JAVA_OPTS:-} \
     -Dcallstitch.kafka.libs="$root/deploy/kafka-broker/target/lib" \
     -Dcallstitch.zipkin.jar="$root/deploy/zipkin-server/target/zipkin-server.jar" \
     -cp "$root/deploy/target/classes:$(cat "$classpath_file")" "$main" "$@"

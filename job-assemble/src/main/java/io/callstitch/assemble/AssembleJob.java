@@ -10,12 +10,15 @@ import io.callstitch.common.StitchedJsonKafkaSerializer;
 import io.callstitch.common.UsageException;
 import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.StitchedCall;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
+import org.apache.flink.streaming.connectors.kafka.FlinkKafkaConsumer;
 import org.apache.flink.streaming.connectors.kafka.KafkaSerializationSchema;
 
 /**
@@ -42,9 +45,10 @@ public final class AssembleJob {
         KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
         KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
         KafkaEnds.configure(env, options.kafka);
-        DataStream<EdgePiece> pieces = env
-                .addSource(KafkaEnds.source(options.kafka, options.inputTopic, new AvroKafkaDeserializer<>(EdgePiece.class)))
-                .uid("assemble-source").name("Read edge pieces");
+        FlinkKafkaConsumer<EdgePiece> consumer = KafkaEnds.source(options.kafka, options.inputTopic,
+                new AvroKafkaDeserializer<>(EdgePiece.class));
+        consumer.assignTimestampsAndWatermarks(progressOfJobMatch(options.assemblyTimeoutMs));
+        DataStream<EdgePiece> pieces = env.addSource(consumer).uid("assemble-source").name("Read edge pieces");
         build(pieces, KafkaEnds.sink(options.kafka, options.outputTopic, serializer(options)), options.assemblyTimeoutMs)
                 // the Kafka sink's transactional ids derive from its task name: naming the topic keeps two
                 // deployments that write to different topics from fencing each other's transactions
@@ -52,24 +56,35 @@ public final class AssembleJob {
     }
 
     /**
+     * Event time on {@code calls.edges}, per partition: the furthest {@code written_at_ms} seen, that is,
+     * how far job-match has got. Pieces of a lagging job-match subtask come in behind it; nothing is
+     * dropped for that, they only count less towards the safety net. A partition silent for a whole
+     * timeout stops holding the safety net back.
+     */
+    static WatermarkStrategy<EdgePiece> progressOfJobMatch(long timeoutMs) {
+        return WatermarkStrategy.<EdgePiece>forMonotonousTimestamps()
+                .withTimestampAssigner((piece, kafkaTimestamp) -> piece.getWrittenAtMs())
+                .withIdleness(Duration.ofMillis(timeoutMs));
+    }
+
+    /**
      * The whole job between its ends: the Kafka ends in production, a collection source and a
-     * collecting sink in tests. Incomplete calls leave by the processing-time timeout only.
+     * collecting sink in tests. The pieces must carry timestamps and watermarks (job-match's progress).
      */
     public static DataStreamSink<StitchedCall> build(DataStream<EdgePiece> pieces, SinkFunction<StitchedCall> sink, long timeoutMs) {
-        return assemble(pieces, timeoutMs, false).addSink(sink).uid("assemble-sink").name("Write stitched calls");
+        return assemble(pieces, timeoutMs).addSink(sink).uid("assemble-sink").name("Write stitched calls");
     }
 
     /**
      * Gathers the pieces of each call by id and emits each call once; see {@link AssembleCalls}.
      *
-     * @param timeoutMs processing time after a call's first piece at which it is emitted as {@code INCOMPLETE}
-     * @param flushAtEndOfInput true for bounded input: the final watermark emits the calls still
-     *     waiting for pieces as {@code INCOMPLETE} instead of losing them
+     * @param timeoutMs event time (job-match's progress) after a call's first piece at which it is emitted
+     *     as {@code INCOMPLETE}; the final watermark of a bounded input emits every call still waiting
      */
-    public static DataStream<StitchedCall> assemble(DataStream<EdgePiece> pieces, long timeoutMs, boolean flushAtEndOfInput) {
+    public static DataStream<StitchedCall> assemble(DataStream<EdgePiece> pieces, long timeoutMs) {
         return pieces
                 .keyBy(piece -> piece.getCall().getId(), Types.STRING)
-                .process(new AssembleCalls(timeoutMs, flushAtEndOfInput))
+                .process(new AssembleCalls(timeoutMs))
                 .returns(new AvroTypeInfo<>(StitchedCall.class))
                 .uid("assemble-calls")
                 .name("Assemble calls by id");

@@ -28,8 +28,8 @@ public final class AssembleOptions implements Serializable {
             Flag.text("output-topic", "calls.stitched", "topic the stitched calls are written to, keyed by call id");
     public static final Flag<OutputFormat> OUTPUT_FORMAT = Flag.choice("output-format", OutputFormat.AVRO,
             "format of the stitched calls: avro or json (one object per record)", OutputFormat.class);
-    public static final Flag<Long> ASSEMBLY_TIMEOUT_MS = Flag.positiveLong("assembly-timeout-ms", "300000",
-            "processing time after a call's first piece at which it is written as INCOMPLETE if pieces are missing");
+    public static final Flag<Long> ASSEMBLY_TIMEOUT_MS = Flag.positiveLong("assembly-timeout-ms", "60000",
+            "event time (how far job-match has got) after a call's first piece at which it is written INCOMPLETE if pieces are missing; keep it above --max-latency-ms + --bucket-ms of job-match");
     public static final Flag<String> GROUP_ID = KafkaJobOptions.groupIdFlag("callstitch-assemble");
 
     public static final FlagSet FLAGS = new FlagSet("job-assemble",

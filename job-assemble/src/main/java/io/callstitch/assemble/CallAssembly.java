@@ -1,173 +1,146 @@
 package io.callstitch.assemble;
 
-import io.callstitch.schema.Call;
+import io.callstitch.schema.AssemblyState;
 import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.Role;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
- * The pieces of one call gathered so far, merged into its answer.
+ * Merging the pieces of one call into its answer, on an {@link AssemblyState}: the one record job-assemble
+ * keeps per call in flight, read and written once per piece.
  *
  * <p>A call has {@code pieces} pieces: one {@link Role#CHILD} piece, whose ids are the call's parents,
  * and {@code pieces - 1} {@link Role#PARENT} pieces, one per time bucket, whose ids are the call's
- * children found in that bucket. Parents are the union of the CHILD ids, children the union of all
- * PARENT ids, both sorted and distinct, so equal pieces in any order give an equal answer.
+ * children found in that bucket. Each edge is found in exactly one bucket, so the buckets' id lists are
+ * simply appended; the answer's lists are sorted and made distinct once, when the call is written, so
+ * equal pieces in any order give an equal answer.
  *
- * <p>A piece whose role (and, for PARENT, bucket) was already seen is a duplicate: it is ignored,
- * and {@link #add} says so. Duplicates only come from at-least-once delivery upstream.
+ * <p>A piece whose role (and, for PARENT, bucket) was already seen is a duplicate: it is ignored, and
+ * {@link #add} says so. Duplicates only come from at-least-once delivery upstream.
  *
  * <p>Status precedence: {@code INCOMPLETE} (not all pieces came) over {@code LATE} (some piece was
  * late) over {@code LATENCY_ABOVE_MAX} (some piece was over the maximum latency) over {@code OK}.
- *
- * <p>The assembly can be taken apart into {@link #partial()}, {@link #childSeen()} and
- * {@link #parentBuckets()} and put back together with {@link #restore}, which is how keyed state
- * holds it between pieces.
  */
 public final class CallAssembly {
-    private Call call;
-    private final SortedSet<String> parents = new TreeSet<>();
-    private final SortedSet<String> children = new TreeSet<>();
-    private boolean late;
-    private boolean overMaxLatency;
-    private boolean childSeen;
-    private final SortedSet<Long> parentBuckets = new TreeSet<>();
-    // not kept in state: every piece of a call carries the same count, so the next piece brings it again
-    private int expectedPieces;
-
     private CallAssembly() {}
 
-    /** An assembly that has seen no piece yet. */
-    public static CallAssembly empty() {
-        return new CallAssembly();
-    }
-
     /**
-     * Puts back an assembly taken apart with {@link #partial()}, {@link #childSeen()} and
-     * {@link #parentBuckets()}. A null {@code partial} means no piece was seen.
+     * The state of a call after its first piece.
+     *
+     * @param timeoutAtMs the event time at which the safety net writes the call if pieces are still missing
+     * @throws IllegalArgumentException for a piece with a role other than CHILD or PARENT
      */
-    public static CallAssembly restore(StitchedCall partial, boolean childSeen, Iterable<Long> parentBuckets) {
-        CallAssembly assembly = new CallAssembly();
-        if (partial == null) {
-            return assembly;
-        }
-        assembly.call = Call.newBuilder()
-                .setId(partial.getId())
-                .setSrcIp(partial.getSrcIp())
-                .setDstIp(partial.getDstIp())
-                .setStartAtMs(partial.getStartAtMs())
-                .setLatencyMsec(partial.getLatencyMsec())
-                .setEndAtMs(partial.getEndAtMs())
+    public static AssemblyState start(EdgePiece piece, long timeoutAtMs) {
+        AssemblyState state = AssemblyState.newBuilder()
+                .setCall(piece.getCall())
+                .setPieces(piece.getPieces())
+                .setChildSeen(false)
+                .setParentBuckets(new ArrayList<>(2))
+                .setParents(List.of())
+                .setChildren(List.of())
+                .setLate(false)
+                .setOverMaxLatency(false)
+                .setTimeoutAtMs(timeoutAtMs)
                 .build();
-        assembly.parents.addAll(partial.getParents());
-        assembly.children.addAll(partial.getChildren());
-        // the partial's status holds the strongest flag seen; LATE outranks and so hides LATENCY_ABOVE_MAX
-        assembly.late = partial.getStatus() == Status.LATE;
-        assembly.overMaxLatency = partial.getStatus() == Status.LATENCY_ABOVE_MAX;
-        assembly.childSeen = childSeen;
-        if (parentBuckets != null) {
-            for (Long bucket : parentBuckets) {
-                assembly.parentBuckets.add(bucket);
-            }
-        }
-        return assembly;
+        add(state, piece);
+        return state;
     }
 
     /**
-     * Merges one piece into the answer.
+     * Merges one piece into the state.
      *
      * @return false when the piece is a duplicate of one already merged; it is then ignored
      * @throws IllegalArgumentException for a piece of another call, or with a role other than CHILD or PARENT
      */
-    public boolean add(EdgePiece piece) {
-        if (call != null && !call.getId().equals(piece.getCall().getId())) {
+    public static boolean add(AssemblyState state, EdgePiece piece) {
+        if (!state.getCall().getId().equals(piece.getCall().getId())) {
             throw new IllegalArgumentException("piece of call " + piece.getCall().getId()
-                    + " given to the assembly of call " + call.getId());
+                    + " given to the assembly of call " + state.getCall().getId());
         }
         switch (piece.getRole()) {
             case CHILD:
-                if (childSeen) {
+                if (state.getChildSeen()) {
                     return false;
                 }
-                childSeen = true;
-                parents.addAll(piece.getIds());
+                state.setChildSeen(true);
+                state.setParents(piece.getIds());
                 break;
             case PARENT:
-                if (!parentBuckets.add(piece.getBucket())) {
+                if (state.getParentBuckets().contains(piece.getBucket())) {
                     return false;
                 }
-                children.addAll(piece.getIds());
+                state.getParentBuckets().add(piece.getBucket());
+                state.setChildren(append(state.getChildren(), piece.getIds()));
                 break;
             default:
                 throw new IllegalArgumentException("piece of call " + piece.getCall().getId()
                         + " has role " + piece.getRole() + ", expected CHILD or PARENT");
         }
-        if (call == null) {
-            call = piece.getCall();
-        }
-        late |= piece.getLate();
-        overMaxLatency |= piece.getOverMaxLatency();
-        expectedPieces = piece.getPieces();
+        state.setLate(state.getLate() || piece.getLate());
+        state.setOverMaxLatency(state.getOverMaxLatency() || piece.getOverMaxLatency());
+        state.setPieces(piece.getPieces());
         return true;
     }
 
-    /** True before the first piece. */
-    public boolean isEmpty() {
-        return call == null;
+    /** True when the CHILD piece and {@code pieces - 1} distinct PARENT buckets have been merged. */
+    public static boolean isComplete(AssemblyState state) {
+        return state.getChildSeen() && state.getParentBuckets().size() >= state.getPieces() - 1;
     }
 
-    /**
-     * True when the CHILD piece and {@code pieces - 1} distinct PARENT buckets have been merged, counted
-     * by the {@code pieces} field of the last piece added; false if no piece was added since
-     * {@link #restore}.
-     */
-    public boolean isComplete() {
-        return childSeen && expectedPieces > 0 && parentBuckets.size() >= expectedPieces - 1;
-    }
-
-    /** The answer: status {@code INCOMPLETE} unless {@link #isComplete()}, else the strongest flag of its pieces. */
-    public StitchedCall result() {
-        return stitched(isComplete() ? flagStatus() : Status.INCOMPLETE);
-    }
-
-    /** The answer so far, its status the strongest flag of its pieces: what keyed state keeps between pieces. */
-    public StitchedCall partial() {
-        return stitched(flagStatus());
-    }
-
-    public boolean childSeen() {
-        return childSeen;
-    }
-
-    /** The buckets of the PARENT pieces merged so far, ascending. */
-    public List<Long> parentBuckets() {
-        return new ArrayList<>(parentBuckets);
-    }
-
-    private Status flagStatus() {
-        if (late) {
-            return Status.LATE;
+    /** The answer: status {@code INCOMPLETE} unless {@link #isComplete}, else the strongest flag of its pieces. */
+    public static StitchedCall result(AssemblyState state) {
+        Status status;
+        if (!isComplete(state)) {
+            status = Status.INCOMPLETE;
+        } else if (state.getLate()) {
+            status = Status.LATE;
+        } else {
+            status = state.getOverMaxLatency() ? Status.LATENCY_ABOVE_MAX : Status.OK;
         }
-        return overMaxLatency ? Status.LATENCY_ABOVE_MAX : Status.OK;
-    }
-
-    private StitchedCall stitched(Status status) {
-        Objects.requireNonNull(call, "no piece was added");
         return StitchedCall.newBuilder()
-                .setId(call.getId())
-                .setSrcIp(call.getSrcIp())
-                .setDstIp(call.getDstIp())
-                .setStartAtMs(call.getStartAtMs())
-                .setLatencyMsec(call.getLatencyMsec())
-                .setEndAtMs(call.getEndAtMs())
-                .setParents(new ArrayList<>(parents))
-                .setChildren(new ArrayList<>(children))
+                .setId(state.getCall().getId())
+                .setSrcIp(state.getCall().getSrcIp())
+                .setDstIp(state.getCall().getDstIp())
+                .setStartAtMs(state.getCall().getStartAtMs())
+                .setLatencyMsec(state.getCall().getLatencyMsec())
+                .setEndAtMs(state.getCall().getEndAtMs())
+                .setParents(sortedDistinct(state.getParents()))
+                .setChildren(sortedDistinct(state.getChildren()))
                 .setStatus(status)
                 .build();
+    }
+
+    private static List<String> append(List<String> soFar, List<String> more) {
+        if (soFar.isEmpty()) {
+            // most calls lie in one bucket: the piece's own list is the answer, no copy
+            return more;
+        }
+        List<String> all = new ArrayList<>(soFar.size() + more.size());
+        all.addAll(soFar);
+        all.addAll(more);
+        return all;
+    }
+
+    /** The ids ascending and distinct; the list itself when it already is, as job-match writes them. */
+    static List<String> sortedDistinct(List<String> ids) {
+        boolean ascending = true;
+        for (int i = 1; i < ids.size() && ascending; i++) {
+            ascending = ids.get(i - 1).compareTo(ids.get(i)) < 0;
+        }
+        if (ascending) {
+            return ids;
+        }
+        List<String> sorted = new ArrayList<>(ids);
+        sorted.sort(null);
+        List<String> distinct = new ArrayList<>(sorted.size());
+        for (String id : sorted) {
+            if (distinct.isEmpty() || !distinct.get(distinct.size() - 1).equals(id)) {
+                distinct.add(id);
+            }
+        }
+        return distinct;
     }
 }

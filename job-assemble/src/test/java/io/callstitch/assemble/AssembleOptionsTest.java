@@ -24,7 +24,7 @@ class AssembleOptionsTest {
         assertEquals("calls.edges", options.inputTopic);
         assertEquals("calls.stitched", options.outputTopic);
         assertEquals(AssembleOptions.OutputFormat.AVRO, options.outputFormat);
-        assertEquals(300_000L, options.assemblyTimeoutMs);
+        assertEquals(60_000L, options.assemblyTimeoutMs);
         assertEquals("callstitch-assemble", options.kafka.groupId);
         assertEquals(Delivery.EXACTLY_ONCE, options.kafka.delivery);
     }
@@ -88,7 +88,7 @@ class AssembleOptionsTest {
         assertTrue(help.contains("--input-topic") && help.contains("(default: calls.edges)"), help);
         assertTrue(help.contains("--output-topic") && help.contains("(default: calls.stitched)"), help);
         assertTrue(help.contains("--output-format") && help.contains("(default: avro)"), help);
-        assertTrue(help.contains("--assembly-timeout-ms") && help.contains("(default: 300000)"), help);
+        assertTrue(help.contains("--assembly-timeout-ms") && help.contains("(default: 60000)"), help);
         assertTrue(help.contains("--group-id") && help.contains("(default: callstitch-assemble)"), help);
         KafkaJobOptions.FLAGS.forEach(flag -> assertTrue(help.contains("--" + flag.name()), flag.name()));
     }

@@ -11,10 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callstitch.schema.AssemblyState;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.Status;
 import java.util.List;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.junit.jupiter.api.Test;
 
 class CallAssemblyTest {
@@ -25,77 +29,74 @@ class CallAssemblyTest {
 
     @Test
     void childIdsBecomeParentsAndParentIdsBecomeChildren() {
-        CallAssembly assembly = assemble(child(ID2, 2, "id1"), parent(ID2, 1000, 2, "id3"));
+        AssemblyState assembly = assemble(child(ID2, 2, "id1"), parent(ID2, 1000, 2, "id3"));
 
-        assertTrue(assembly.isComplete());
-        assertEquals(stitched(ID2, List.of("id1"), List.of("id3"), Status.OK), assembly.result());
+        assertTrue(CallAssembly.isComplete(assembly));
+        assertEquals(stitched(ID2, List.of("id1"), List.of("id3"), Status.OK), CallAssembly.result(assembly));
     }
 
     @Test
     void callWithoutRelativesGetsEmptyLists() {
         Call id1 = call("id1", "10.0.0.1", "10.0.0.2", 1000, 1500);
 
-        CallAssembly assembly = assemble(child(id1, 2), parent(id1, 1000, 2));
+        AssemblyState assembly = assemble(child(id1, 2), parent(id1, 1000, 2));
 
-        assertEquals(stitched(id1, List.of(), List.of(), Status.OK), assembly.result());
+        assertEquals(stitched(id1, List.of(), List.of(), Status.OK), CallAssembly.result(assembly));
     }
 
     @Test
     void completeOnlyOnceChildAndEveryParentBucketArrived() {
-        CallAssembly assembly = CallAssembly.empty();
+        AssemblyState assembly = CallAssembly.start(parent(LONG, 1000, 4, "a"), 0);
 
-        assembly.add(parent(LONG, 1000, 4, "a"));
-        assembly.add(child(LONG, 4, "p"));
-        assembly.add(parent(LONG, 3000, 4, "c"));
-        assertFalse(assembly.isComplete());
+        CallAssembly.add(assembly, child(LONG, 4, "p"));
+        CallAssembly.add(assembly, parent(LONG, 3000, 4, "c"));
+        assertFalse(CallAssembly.isComplete(assembly));
 
-        assembly.add(parent(LONG, 2000, 4, "b"));
-        assertTrue(assembly.isComplete());
+        CallAssembly.add(assembly, parent(LONG, 2000, 4, "b"));
+        assertTrue(CallAssembly.isComplete(assembly));
     }
 
     @Test
     void parentPiecesAloneNeverComplete() {
-        CallAssembly assembly = assemble(parent(ID2, 1000, 2, "id3"), parent(ID2, 2000, 2, "id4"));
+        AssemblyState assembly = assemble(parent(ID2, 1000, 2, "id3"), parent(ID2, 2000, 2, "id4"));
 
-        assertFalse(assembly.isComplete());
+        assertFalse(CallAssembly.isComplete(assembly));
     }
 
     @Test
     void duplicateChildPieceIsIgnoredAndReported() {
-        CallAssembly assembly = CallAssembly.empty();
+        AssemblyState assembly = CallAssembly.start(child(ID2, 2, "id1"), 0);
 
-        assertTrue(assembly.add(child(ID2, 2, "id1")));
-        assertFalse(assembly.add(late(child(ID2, 2, "id9"))));
-        assertFalse(assembly.isComplete());
-        assertTrue(assembly.add(parent(ID2, 1000, 2, "id3")));
+        assertFalse(CallAssembly.add(assembly, late(child(ID2, 2, "id9"))));
+        assertFalse(CallAssembly.isComplete(assembly));
+        assertTrue(CallAssembly.add(assembly, parent(ID2, 1000, 2, "id3")));
 
-        assertEquals(stitched(ID2, List.of("id1"), List.of("id3"), Status.OK), assembly.result());
+        assertEquals(stitched(ID2, List.of("id1"), List.of("id3"), Status.OK), CallAssembly.result(assembly));
     }
 
     @Test
     void duplicateParentBucketIsIgnoredAndReported() {
-        CallAssembly assembly = CallAssembly.empty();
+        AssemblyState assembly = CallAssembly.start(parent(LONG, 2000, 4, "b"), 0);
 
-        assertTrue(assembly.add(parent(LONG, 2000, 4, "b")));
-        assertFalse(assembly.add(parent(LONG, 2000, 4, "x")));
-        assertTrue(assembly.add(parent(LONG, 3000, 4, "c")));
-        assertTrue(assembly.add(child(LONG, 4)));
+        assertFalse(CallAssembly.add(assembly, parent(LONG, 2000, 4, "x")));
+        assertTrue(CallAssembly.add(assembly, parent(LONG, 3000, 4, "c")));
+        assertTrue(CallAssembly.add(assembly, child(LONG, 4)));
 
-        assertFalse(assembly.isComplete(), "two distinct buckets of three");
-        assertEquals(List.of("b", "c"), assembly.result().getChildren());
+        assertFalse(CallAssembly.isComplete(assembly), "two distinct buckets of three");
+        assertEquals(List.of("b", "c"), CallAssembly.result(assembly).getChildren());
     }
 
     @Test
     void idsAreSortedAndDistinctAcrossPieces() {
-        CallAssembly assembly = assemble(
+        AssemblyState assembly = assemble(
                 parent(LONG, 1000, 4, "id9", "id3"),
                 parent(LONG, 2000, 4, "id3", "id10"),
                 child(LONG, 4, "id5", "id11", "id5"),
                 parent(LONG, 3000, 4, "id10"));
 
         // String natural order, as the contract asks: "id10" sorts before "id3"
-        assertEquals(List.of("id10", "id3", "id9"), assembly.result().getChildren());
-        assertEquals(List.of("id11", "id5"), assembly.result().getParents());
+        assertEquals(List.of("id10", "id3", "id9"), CallAssembly.result(assembly).getChildren());
+        assertEquals(List.of("id11", "id5"), CallAssembly.result(assembly).getParents());
     }
 
     @Test
@@ -105,86 +106,83 @@ class CallAssemblyTest {
         EdgePiece bucket2 = parent(LONG, 2000, 4, "b", "a");
         EdgePiece bucket3 = parent(LONG, 3000, 4);
 
-        assertEquals(assemble(asChild, bucket1, bucket2, bucket3).result(),
-                assemble(bucket3, bucket2, asChild, bucket1).result());
+        assertEquals(CallAssembly.result(assemble(asChild, bucket1, bucket2, bucket3)),
+                CallAssembly.result(assemble(bucket3, bucket2, asChild, bucket1)));
     }
 
     @Test
     void statusIsOkWhenNoPieceIsFlagged() {
-        assertEquals(Status.OK, assemble(child(ID2, 2), parent(ID2, 1000, 2)).result().getStatus());
+        assertEquals(Status.OK, CallAssembly.result(assemble(child(ID2, 2), parent(ID2, 1000, 2))).getStatus());
     }
 
     @Test
     void anyOverMaxLatencyPieceMakesTheCallLatencyAboveMax() {
         assertEquals(Status.LATENCY_ABOVE_MAX,
-                assemble(child(ID2, 2), overMaxLatency(parent(ID2, 1000, 2))).result().getStatus());
+                CallAssembly.result(assemble(child(ID2, 2), overMaxLatency(parent(ID2, 1000, 2)))).getStatus());
     }
 
     @Test
     void lateOutranksLatencyAboveMax() {
         assertEquals(Status.LATE,
-                assemble(overMaxLatency(child(ID2, 2)), late(parent(ID2, 1000, 2))).result().getStatus());
+                CallAssembly.result(assemble(overMaxLatency(child(ID2, 2)), late(parent(ID2, 1000, 2)))).getStatus());
         assertEquals(Status.LATE,
-                assemble(late(child(ID2, 2)), overMaxLatency(parent(ID2, 1000, 2))).result().getStatus());
+                CallAssembly.result(assemble(late(child(ID2, 2)), overMaxLatency(parent(ID2, 1000, 2)))).getStatus());
     }
 
     @Test
     void incompleteOutranksEverything() {
-        CallAssembly assembly = assemble(late(overMaxLatency(child(ID2, 2, "id1"))));
+        AssemblyState assembly = assemble(late(overMaxLatency(child(ID2, 2, "id1"))));
 
-        assertEquals(stitched(ID2, List.of("id1"), List.of(), Status.INCOMPLETE), assembly.result());
+        assertEquals(stitched(ID2, List.of("id1"), List.of(), Status.INCOMPLETE), CallAssembly.result(assembly));
     }
 
     @Test
-    void restoredAssemblyCarriesOnWhereItStopped() {
-        CallAssembly before = assemble(overMaxLatency(parent(LONG, 1000, 4, "a")), late(child(LONG, 4, "p")));
+    void stateSurvivesAnAvroRoundTripAndCarriesOn() throws Exception {
+        AssemblyState before = assemble(overMaxLatency(parent(LONG, 1000, 4, "a")), late(child(LONG, 4, "p")));
 
-        CallAssembly after = CallAssembly.restore(before.partial(), before.childSeen(), before.parentBuckets());
-        assertFalse(after.add(parent(LONG, 1000, 4, "dup")), "bucket 1000 was seen before the restore");
-        after.add(parent(LONG, 2000, 4, "b"));
-        after.add(parent(LONG, 3000, 4, "c"));
+        AssemblyState after = roundTrip(before);
+        assertFalse(CallAssembly.add(after, parent(LONG, 1000, 4, "dup")), "bucket 1000 was seen before the round trip");
+        CallAssembly.add(after, parent(LONG, 2000, 4, "b"));
+        CallAssembly.add(after, parent(LONG, 3000, 4, "c"));
 
-        assertTrue(after.isComplete());
-        assertEquals(stitched(LONG, List.of("p"), List.of("a", "b", "c"), Status.LATE), after.result());
+        assertTrue(CallAssembly.isComplete(after));
+        assertEquals(stitched(LONG, List.of("p"), List.of("a", "b", "c"), Status.LATE), CallAssembly.result(after));
     }
 
     @Test
-    void restoredOverMaxLatencyFlagIsKept() {
-        CallAssembly before = assemble(overMaxLatency(child(ID2, 2)));
+    void overMaxLatencyFlagSurvivesTheRoundTrip() throws Exception {
+        AssemblyState after = roundTrip(assemble(overMaxLatency(child(ID2, 2))));
+        CallAssembly.add(after, parent(ID2, 1000, 2));
 
-        CallAssembly after = CallAssembly.restore(before.partial(), before.childSeen(), before.parentBuckets());
-        after.add(parent(ID2, 1000, 2));
-
-        assertEquals(Status.LATENCY_ABOVE_MAX, after.result().getStatus());
+        assertEquals(Status.LATENCY_ABOVE_MAX, CallAssembly.result(after).getStatus());
     }
 
     @Test
-    void restoredAssemblyWithoutNewPieceIsIncomplete() {
-        CallAssembly before = assemble(child(ID2, 2, "id1"));
-
-        CallAssembly after = CallAssembly.restore(before.partial(), before.childSeen(), before.parentBuckets());
-
-        assertEquals(stitched(ID2, List.of("id1"), List.of(), Status.INCOMPLETE), after.result());
-    }
-
-    @Test
-    void restoringNothingGivesAnEmptyAssembly() {
-        assertTrue(CallAssembly.restore(null, false, null).isEmpty());
+    void firstPieceSetsTheTimeout() {
+        assertEquals(61_000, CallAssembly.start(child(ID2, 2, "id1"), 61_000).getTimeoutAtMs());
     }
 
     @Test
     void pieceOfAnotherCallIsRefused() {
-        CallAssembly assembly = assemble(child(ID2, 2));
+        AssemblyState assembly = assemble(child(ID2, 2));
         EdgePiece other = parent(call("id3", "10.0.0.3", "10.0.0.4", 1120, 1220), 1000, 2);
 
-        assertThrows(IllegalArgumentException.class, () -> assembly.add(other));
+        assertThrows(IllegalArgumentException.class, () -> CallAssembly.add(assembly, other));
     }
 
-    private static CallAssembly assemble(EdgePiece... pieces) {
-        CallAssembly assembly = CallAssembly.empty();
-        for (EdgePiece piece : pieces) {
-            assembly.add(piece);
+    private static AssemblyState assemble(EdgePiece... pieces) {
+        AssemblyState state = CallAssembly.start(pieces[0], 0);
+        for (int i = 1; i < pieces.length; i++) {
+            CallAssembly.add(state, pieces[i]);
         }
-        return assembly;
+        return state;
+    }
+
+    /** What keyed state does to the record between two pieces on RocksDB, or in a checkpoint of the heap. */
+    private static AssemblyState roundTrip(AssemblyState state) throws Exception {
+        AvroSerializer<AssemblyState> serializer = new AvroSerializer<>(AssemblyState.class);
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(state, out);
+        return serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
     }
 }

@@ -1,6 +1,9 @@
 package io.callstitch.common;
 
 import java.util.Properties;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.connectors.kafka.FlinkKafkaConsumer;
@@ -18,7 +21,7 @@ public final class KafkaEnds {
      * Checkpointing on (sinks commit on it), generic types off (Kryo breaks on Java 17 and hides slow
      * serialisers), and the job's parallelism bounds.
      */
-    public static void configure(StreamExecutionEnvironment env, KafkaJobOptions options) {
+    public static void configure(StreamExecutionEnvironment env, KafkaJobOptions options) throws UsageException {
         CheckpointingMode mode = options.delivery == Delivery.EXACTLY_ONCE
                 ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE;
         env.enableCheckpointing(options.checkpointIntervalMs, mode);
@@ -28,6 +31,34 @@ public final class KafkaEnds {
         if (options.parallelism > 0) {
             env.setParallelism(options.parallelism);
         }
+        configureStateBackend(env, options);
+    }
+
+    /**
+     * The job's own state backend, when it names one: through Flink's own loader (the keys of
+     * flink-conf.yaml), so the job needs no RocksDB classes of its own and the cluster's settings for
+     * everything else still apply.
+     */
+    private static void configureStateBackend(StreamExecutionEnvironment env, KafkaJobOptions options) throws UsageException {
+        if (options.stateBackend == StateBackendChoice.CLUSTER) {
+            return;
+        }
+        String directory = options.checkpointDir;
+        if (directory == null) {
+            // the client reads the cluster's flink-conf.yaml (FLINK_CONF_DIR): the CLI and application mode both set it
+            directory = GlobalConfiguration.loadConfiguration().getString(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+        }
+        if (directory == null) {
+            throw new UsageException("flag --" + KafkaJobOptions.STATE_BACKEND.name() + " " + Flag.cliName(options.stateBackend)
+                    + " needs a checkpoint directory: give --" + KafkaJobOptions.CHECKPOINT_DIR.name()
+                    + " or set state.checkpoints.dir in the cluster's flink-conf.yaml");
+        }
+        Configuration config = new Configuration();
+        config.set(CheckpointingOptions.STATE_BACKEND, options.stateBackend == StateBackendChoice.ROCKSDB ? "rocksdb" : "filesystem");
+        config.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        config.set(CheckpointingOptions.ASYNC_SNAPSHOTS, true);
+        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, directory);
+        env.configure(config, Thread.currentThread().getContextClassLoader());
     }
 
     public static <T> FlinkKafkaConsumer<T> source(KafkaJobOptions options, String topic, KafkaDeserializationSchema<T> schema) {

@@ -22,10 +22,16 @@ public final class KafkaJobOptions implements Serializable {
             "parallelism of the job's operators; 0 takes the cluster's default");
     public static final Flag<Integer> MAX_PARALLELISM = Flag.positiveInt("max-parallelism", "128",
             "upper bound for rescaling keyed state later; fixed for the life of a savepoint");
+    public static final Flag<StateBackendChoice> STATE_BACKEND = Flag.choice("state-backend", StateBackendChoice.CLUSTER,
+            "where keyed state lives: cluster (the cluster's state.backend), rocksdb (incremental checkpoints) or heap",
+            StateBackendChoice.class);
+    public static final Flag<String> CHECKPOINT_DIR = Flag.optionalText("checkpoint-dir",
+            "checkpoint directory (URI) with --state-backend rocksdb or heap; none takes the cluster's state.checkpoints.dir");
 
     /** The shared flags, in the order {@code --help} lists them, after a job's own group id flag. */
     public static final List<Flag<?>> FLAGS = List.of(
-            BOOTSTRAP, START_FROM, DELIVERY, CHECKPOINT_INTERVAL_MS, TRANSACTION_TIMEOUT_MS, PARALLELISM, MAX_PARALLELISM);
+            BOOTSTRAP, START_FROM, DELIVERY, CHECKPOINT_INTERVAL_MS, TRANSACTION_TIMEOUT_MS, PARALLELISM, MAX_PARALLELISM,
+            STATE_BACKEND, CHECKPOINT_DIR);
 
     public final String bootstrap;
     public final String groupId;
@@ -35,6 +41,9 @@ public final class KafkaJobOptions implements Serializable {
     public final long transactionTimeoutMs;
     public final int parallelism;
     public final int maxParallelism;
+    public final StateBackendChoice stateBackend;
+    /** Null: the cluster's. */
+    public final String checkpointDir;
 
     public KafkaJobOptions(FlagSet.Values values, Flag<String> groupIdFlag) throws UsageException {
         this.bootstrap = values.get(BOOTSTRAP);
@@ -49,6 +58,8 @@ public final class KafkaJobOptions implements Serializable {
         }
         this.parallelism = (int) requested;
         this.maxParallelism = values.get(MAX_PARALLELISM);
+        this.stateBackend = values.get(STATE_BACKEND);
+        this.checkpointDir = values.get(CHECKPOINT_DIR);
         if (parallelism > maxParallelism) {
             throw new UsageException("flag --" + PARALLELISM.name() + " (" + parallelism
                     + ") must not exceed --" + MAX_PARALLELISM.name() + " (" + maxParallelism + ")");

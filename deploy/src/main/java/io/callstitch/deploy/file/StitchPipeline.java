@@ -40,7 +40,7 @@ public final class StitchPipeline {
         RekeyJob.Streams byIp = RekeyJob.rekey(parsed, rekey);
         DataStream<EdgePiece> pieces = MatchJob.match(byIp.byIp, buckets);
         // a bounded run ends with the final watermark: calls still missing a piece then are written INCOMPLETE
-        DataStream<StitchedCall> stitched = AssembleJob.assemble(pieces, assemblyTimeoutMs, true);
+        DataStream<StitchedCall> stitched = AssembleJob.assemble(pieces, assemblyTimeoutMs);
         return new Outputs(stitched, byIp.deadLetters);
     }
 }

@@ -45,6 +45,7 @@ class AssembleCallsTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private CapturedMetrics metrics;
     private KeyedOneInputStreamOperatorTestHarness<String, EdgePiece, StitchedCall> harness;
+    private AssembleCalls function;
 
     @AfterEach
     void closeHarnesses() throws Exception {
@@ -55,7 +56,7 @@ class AssembleCallsTest {
 
     @Test
     void emitsOnceWhenLastPieceArrives() throws Exception {
-        open(false);
+        open();
 
         process(child(ID2, 2, "id1"));
         assertEquals(List.of(), harness.extractOutputValues(), "one piece of two");
@@ -68,7 +69,7 @@ class AssembleCallsTest {
 
     @Test
     void stitchesSeedExampleOneWithPiecesInterleaved() throws Exception {
-        open(false);
+        open();
 
         process(parent(ID3, 1000, 2));
         process(child(ID2, 2, "id1"));
@@ -86,7 +87,7 @@ class AssembleCallsTest {
 
     @Test
     void waitsForEveryParentBucketInAnyOrder() throws Exception {
-        open(false);
+        open();
 
         process(parent(LONG, 3000, 4, "c"));
         process(parent(LONG, 1000, 4, "a"));
@@ -101,7 +102,7 @@ class AssembleCallsTest {
 
     @Test
     void duplicatePieceIsIgnoredAndCounted() throws Exception {
-        open(false);
+        open();
 
         process(child(LONG, 4, "p"));
         process(parent(LONG, 1000, 4, "a"));
@@ -119,7 +120,7 @@ class AssembleCallsTest {
 
     @Test
     void listsAreSortedAndDistinct() throws Exception {
-        open(false);
+        open();
 
         process(parent(LONG, 1000, 4, "id9", "id3"));
         process(parent(LONG, 2000, 4, "id3", "id10"));
@@ -133,15 +134,15 @@ class AssembleCallsTest {
 
     @Test
     void timeoutEmitsIncompleteWithWhatItHad() throws Exception {
-        open(false);
-        harness.setProcessingTime(5_000);
+        open();
+        harness.processWatermark(new Watermark(5_000));
 
         process(child(LONG, 4, "p"));
         process(parent(LONG, 2000, 4, "b"));
-        harness.setProcessingTime(5_000 + TIMEOUT_MS - 1);
+        harness.processWatermark(new Watermark(5_000 + TIMEOUT_MS - 1));
         assertEquals(List.of(), harness.extractOutputValues(), "not yet timed out");
 
-        harness.setProcessingTime(5_000 + TIMEOUT_MS);
+        harness.processWatermark(new Watermark(5_000 + TIMEOUT_MS));
         assertEquals(List.of(stitched(LONG, List.of("p"), List.of("b"), Status.INCOMPLETE)),
                 harness.extractOutputValues());
         assertEquals(1, metrics.count("callsIncomplete"));
@@ -151,13 +152,12 @@ class AssembleCallsTest {
 
     @Test
     void timeoutCountsFromTheFirstPiece() throws Exception {
-        open(false);
+        open();
 
-        harness.setProcessingTime(0);
         process(child(LONG, 4, "p"));
-        harness.setProcessingTime(TIMEOUT_MS - 10);
+        harness.processWatermark(new Watermark(TIMEOUT_MS - 10));
         process(parent(LONG, 1000, 4, "a"));
-        harness.setProcessingTime(TIMEOUT_MS);
+        harness.processWatermark(new Watermark(TIMEOUT_MS));
 
         assertEquals(List.of(stitched(LONG, List.of("p"), List.of("a"), Status.INCOMPLETE)),
                 harness.extractOutputValues());
@@ -166,22 +166,22 @@ class AssembleCallsTest {
 
     @Test
     void completedCallCancelsItsTimeout() throws Exception {
-        open(true);
+        open();
 
         process(child(ID2, 2, "id1"));
-        assertEquals(1, harness.numProcessingTimeTimers());
         assertEquals(1, harness.numEventTimeTimers());
+        assertEquals(1, function.pendingCallsForTests());
         process(parent(ID2, 1000, 2, "id3"));
         assertNothingLeft();
+        assertEquals(0, function.pendingCallsForTests());
 
-        harness.setProcessingTime(10 * TIMEOUT_MS);
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
         assertEquals(List.of(stitched(ID2, List.of("id1"), List.of("id3"), Status.OK)), harness.extractOutputValues());
     }
 
     @Test
     void endOfBoundedInputFlushesIncompleteCalls() throws Exception {
-        open(true);
+        open();
 
         process(child(ID2, 2, "id1"));
         process(parent(ID1, 1000, 2, "id2"));
@@ -198,23 +198,42 @@ class AssembleCallsTest {
     }
 
     @Test
-    void withoutFlushAtEndOfInputNoEventTimeTimerIsRegistered() throws Exception {
-        open(false);
+    void timeoutCountsInJobMatchProgressNotInProcessingTime() throws Exception {
+        open();
 
-        process(child(ID2, 2, "id1"));
-        assertEquals(0, harness.numEventTimeTimers());
-        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        process(writtenAt(child(ID2, 2, "id1"), 100_000));
         assertEquals(List.of(), harness.extractOutputValues());
+        harness.setProcessingTime(10 * TIMEOUT_MS);
+        assertEquals(List.of(), harness.extractOutputValues(), "hours of wall clock time out nothing");
+        harness.processWatermark(new Watermark(100_000 + TIMEOUT_MS - 1));
+        assertEquals(List.of(), harness.extractOutputValues(), "the timeout counts from when job-match wrote the piece");
 
-        harness.setProcessingTime(TIMEOUT_MS);
-        assertEquals(List.of(stitched(ID2, List.of("id1"), List.of(), Status.INCOMPLETE)),
-                harness.extractOutputValues());
+        harness.processWatermark(new Watermark(100_000 + TIMEOUT_MS));
+        assertEquals(List.of(stitched(ID2, List.of("id1"), List.of(), Status.INCOMPLETE)), harness.extractOutputValues());
+        assertNothingLeft();
+    }
+
+    @Test
+    void outageOfJobAssembleTimesNothingOut() throws Exception {
+        open();
+        harness.processWatermark(new Watermark(50_000));
+        process(writtenAt(child(ID2, 2, "id1"), 50_000));
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
+
+        // restored long after, by the wall clock: the piece still waiting upstream completes the call
+        open(checkpoint);
+        harness.setProcessingTime(100 * TIMEOUT_MS);
+        harness.processWatermark(new Watermark(50_000));
+        process(writtenAt(parent(ID2, 1000, 2, "id3"), 50_000));
+
+        assertEquals(List.of(stitched(ID2, List.of("id1"), List.of("id3"), Status.OK)), harness.extractOutputValues());
+        assertEquals(0, metrics.count("callsIncomplete"));
         assertNothingLeft();
     }
 
     @Test
     void statusFollowsPrecedenceAndIsCounted() throws Exception {
-        open(false);
+        open();
         Call lateCall = call("late", "10.0.0.1", "10.0.0.2", 1000, 1500);
         Call slowCall = call("slow", "10.0.0.1", "10.0.0.2", 1000, 1500);
         Call bothCall = call("both", "10.0.0.1", "10.0.0.2", 1000, 1500);
@@ -227,7 +246,7 @@ class AssembleCallsTest {
         process(overMaxLatency(child(bothCall, 2)));
         process(late(parent(bothCall, 1000, 2)));
         process(late(overMaxLatency(child(lostCall, 2))));
-        harness.setProcessingTime(TIMEOUT_MS);
+        harness.processWatermark(new Watermark(TIMEOUT_MS));
 
         assertEquals(List.of(
                 stitched(lateCall, List.of(), List.of(), Status.LATE),
@@ -243,14 +262,14 @@ class AssembleCallsTest {
 
     @Test
     void partialCallSurvivesRestoreFromCheckpoint() throws Exception {
-        open(true);
+        open();
         process(late(parent(LONG, 1000, 4, "a")));
         process(child(LONG, 4, "p"));
         OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
 
-        open(true, checkpoint);
-        assertEquals(1, harness.numProcessingTimeTimers());
+        open(checkpoint);
         assertEquals(1, harness.numEventTimeTimers());
+        assertEquals(1, function.pendingCallsForTests(), "the gauge survives the restore");
         process(parent(LONG, 1000, 4, "dup"));
         process(parent(LONG, 2000, 4, "b"));
         process(parent(LONG, 3000, 4, "c"));
@@ -261,11 +280,11 @@ class AssembleCallsTest {
         assertNothingLeft();
     }
 
-    private void open(boolean flushAtEndOfInput) throws Exception {
-        open(flushAtEndOfInput, null);
+    private void open() throws Exception {
+        open(null);
     }
 
-    private void open(boolean flushAtEndOfInput, OperatorSubtaskState restoreFrom) throws Exception {
+    private void open(OperatorSubtaskState restoreFrom) throws Exception {
         ExecutionConfig config = new ExecutionConfig();
         // as in the job: Kryo breaks on Java 17, so state must never fall back to it
         config.disableGenericTypes();
@@ -275,8 +294,9 @@ class AssembleCallsTest {
                 .setMetricGroup(metrics)
                 .build();
         toClose.add(environment);
+        function = new AssembleCalls(TIMEOUT_MS);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AssembleCalls(TIMEOUT_MS, flushAtEndOfInput)),
+                new KeyedProcessOperator<>(function),
                 piece -> piece.getCall().getId(), Types.STRING, environment);
         toClose.add(harness);
         if (restoreFrom != null) {
@@ -286,7 +306,11 @@ class AssembleCallsTest {
     }
 
     private void process(EdgePiece piece) throws Exception {
-        harness.processElement(new StreamRecord<>(piece, piece.getCall().getEndAtMs()));
+        harness.processElement(new StreamRecord<>(piece, piece.getWrittenAtMs()));
+    }
+
+    private static EdgePiece writtenAt(EdgePiece piece, long writtenAtMs) {
+        return EdgePiece.newBuilder(piece).setWrittenAtMs(writtenAtMs).build();
     }
 
     private void assertNothingLeft() {

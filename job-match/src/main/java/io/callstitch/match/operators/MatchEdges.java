@@ -93,7 +93,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         }
         if (ctx.timerService().currentWatermark() >= closesAt) {
             lateCalls.inc();
-            emit(in.call, in.role, in.bucket, Collections.emptyList(), true, out);
+            emit(in.call, in.role, in.bucket, Collections.emptyList(), true, ctx.timerService().currentWatermark(), out);
             return;
         }
         (in.role == Role.CHILD ? children : parents).add(in.call);
@@ -114,10 +114,10 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         long bucket = buckets.bucketClosingAt(timestamp);
         for (int c = 0; c < bucketChildren.size(); c++) {
             edgesFound.inc(parentsOf.get(c).size());
-            emit(bucketChildren.get(c), Role.CHILD, bucket, parentsOf.get(c), false, out);
+            emit(bucketChildren.get(c), Role.CHILD, bucket, parentsOf.get(c), false, timestamp, out);
         }
         for (int p = 0; p < bucketParents.size(); p++) {
-            emit(bucketParents.get(p), Role.PARENT, bucket, childrenOf.get(p), false, out);
+            emit(bucketParents.get(p), Role.PARENT, bucket, childrenOf.get(p), false, timestamp, out);
         }
         children.clear();
         parents.clear();
@@ -125,7 +125,8 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         bucketsClosed.inc();
     }
 
-    private void emit(Call call, Role role, long bucket, List<String> ids, boolean late, Collector<EdgePiece> out) {
+    private void emit(Call call, Role role, long bucket, List<String> ids, boolean late, long writtenAtMs,
+            Collector<EdgePiece> out) {
         List<String> sorted = new ArrayList<>(ids);
         Collections.sort(sorted);
         out.collect(EdgePiece.newBuilder()
@@ -136,6 +137,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
                 .setPieces(buckets.pieces(call))
                 .setLate(late)
                 .setOverMaxLatency(buckets.isOverMaxLatency(call))
+                .setWrittenAtMs(writtenAtMs)
                 .build());
         piecesWritten.inc();
     }

@@ -1,0 +1,619 @@
+package io.callstitch.deploy.bench;
+
+import io.callstitch.assemble.AssembleJob;
+import io.callstitch.assemble.AssembleOptions;
+import io.callstitch.common.AvroBytes;
+import io.callstitch.common.Cli;
+import io.callstitch.common.Flag;
+import io.callstitch.common.KafkaJobOptions;
+import io.callstitch.common.UsageException;
+import io.callstitch.deploy.bench.BenchOptions.Contender;
+import io.callstitch.deploy.check.BruteForce;
+import io.callstitch.deploy.kafka.LocalKafka;
+import io.callstitch.deploy.kafka.LocalKafkaException;
+import io.callstitch.deploy.kafka.TopicIo;
+import io.callstitch.match.Buckets;
+import io.callstitch.match.MatchJob;
+import io.callstitch.match.MatchOptions;
+import io.callstitch.rekey.RekeyJob;
+import io.callstitch.rekey.RekeyOptions;
+import io.callstitch.schema.Call;
+import io.callstitch.schema.Status;
+import io.callstitch.schema.StitchedCall;
+import io.callstitch.simulator.Simulation;
+import io.callstitch.simulator.SimulatorConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * {@code deploy/local/bench-pipeline}: callstitch against what Kafka and Flink move on this machine. See
+ * docs/performance.md for what each figure means and the table of the last run.
+ *
+ * <p>Each workload's traffic is written once into a raw topic, ending with a heartbeat per partition.
+ * Each round then runs every contender from the earliest offset into fresh output topics, one contender
+ * at a time, on one local Flink with the same Kafka ends, checkpoint interval and exactly-once delivery.
+ * A contender's rate is its output records over the span of their broker append times (the output
+ * topics use {@code LogAppendTime}), so job start-up and the first checkpoint's wait are not in it.
+ * Stitched outputs are compared record by record with the brute force.
+ */
+public final class PipelineBenchmark {
+    private static final int PARTITIONS = 5;
+    private static final long START_MS = 1_700_000_000_000L;
+    private static final long DELIVERY_DISORDER_MS = 5_000;
+    private static final PrintStream NO_HELP = new PrintStream(OutputStream.nullOutputStream());
+
+    private final BenchOptions options;
+    private final PrintStream out;
+    private LocalKafka kafka;
+    private MiniCluster flink;
+    private URI rest;
+
+    private PipelineBenchmark(BenchOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options = BenchOptions.parseOrExit(args);
+        try {
+            new PipelineBenchmark(options, System.out).run();
+        } catch (UsageException | LocalKafkaException e) {
+            Cli.exitWithError("bench-pipeline", e.getMessage());
+        }
+        System.exit(0);
+    }
+
+    /** One workload's traffic and what the rule says of it. */
+    private static final class Workload {
+        final String name;
+        final List<Call> calls;
+        final Map<String, BruteForce.Expected> expected;
+        final long pieces;
+        final String rawTopic;
+        final String description;
+
+        Workload(String name, List<Call> calls, Map<String, BruteForce.Expected> expected, long pieces, String rawTopic,
+                String description) {
+            this.name = name;
+            this.calls = calls;
+            this.expected = expected;
+            this.pieces = pieces;
+            this.rawTopic = rawTopic;
+            this.description = description;
+        }
+    }
+
+    /** What one run of one contender measured. */
+    static final class Result {
+        final long records;
+        final long spanMs;
+        final long firstMs;
+        final long lastMs;
+        final long peakHeapBytes;
+        final String check;
+
+        Result(long records, long spanMs, long firstMs, long lastMs, long peakHeapBytes, String check) {
+            this.records = records;
+            this.spanMs = spanMs;
+            this.firstMs = firstMs;
+            this.lastMs = lastMs;
+            this.peakHeapBytes = peakHeapBytes;
+            this.check = check;
+        }
+
+        double perSecond() {
+            return spanMs <= 0 ? 0 : records * 1000.0 / spanMs;
+        }
+    }
+
+    private void run() throws Exception {
+        wipe(options.dataDir);
+        out.println("Starting Kafka (KRaft, its own JVM) on 127.0.0.1:" + options.kafkaPort + " ...");
+        try (LocalKafka broker = LocalKafka.start(LocalKafka.Config.defaults(options.dataDir.resolve("kafka"))
+                .withPort(options.kafkaPort).withControllerPort(options.kafkaControllerPort).withHeap("1g"))) {
+            kafka = broker;
+            flink = startFlink();
+            rest = flink.getRestAddress().get();
+            try {
+                for (String name : options.workloads) {
+                    Workload workload = load(name);
+                    report(workload, measure(workload));
+                }
+            } finally {
+                flink.close();
+            }
+        }
+    }
+
+    private Workload load(String name) throws Exception {
+        long rate = name.equals("hot") ? options.hotRate : options.lowRate;
+        out.println();
+        out.println("Workload " + name + ": simulating " + options.calls + " calls at " + rate + " requests/s ...");
+        long maxLatency = Long.parseLong(MatchOptions.MAX_LATENCY_MS.defaultText());
+        Simulation simulation = Simulation.run(new SimulatorConfig(options.calls, rate, options.seed, START_MS, maxLatency,
+                DELIVERY_DISORDER_MS, 0, 0, 0));
+        List<Call> calls = simulation.calls();
+        Map<String, Integer> perIp = new HashMap<>();
+        for (Call call : calls) {
+            perIp.merge(call.getSrcIp(), 1, Integer::sum);
+            if (!call.getDstIp().equals(call.getSrcIp())) {
+                perIp.merge(call.getDstIp(), 1, Integer::sum);
+            }
+        }
+        Map.Entry<String, Integer> busiest = Collections.max(perIp.entrySet(), Map.Entry.comparingByValue());
+        String description = String.format("%d calls, %d requests/s; busiest ip %s in %.0f%% of the calls; peak %d calls in flight into the gateway",
+                calls.size(), rate, busiest.getKey(), 100.0 * busiest.getValue() / calls.size(), simulation.peakGatewayConcurrency());
+        out.println("  " + description);
+        Buckets buckets = new Buckets(Long.parseLong(MatchOptions.BUCKET_MS.defaultText()), maxLatency);
+        long pieces = 0;
+        for (Call call : calls) {
+            pieces += buckets.pieces(call);
+        }
+        long bruteStart = System.nanoTime();
+        Map<String, BruteForce.Expected> expected = BruteForce.stitch(calls);
+        out.printf("  brute force over all pairs: %d edges in %.1f s%n", expected.values().stream().mapToLong(e -> e.children.size()).sum(),
+                (System.nanoTime() - bruteStart) / 1e9);
+        String rawTopic = "bench-" + name + ".raw";
+        createTopics(false, rawTopic);
+        long heartbeat = simulation.lastEndMs() + Long.parseLong(RekeyOptions.MAX_OUT_OF_ORDERNESS_MS.defaultText()) + maxLatency
+                + buckets.bucketMs() + 1;
+        long writeStart = System.nanoTime();
+        TopicIo.produceRoundRobin(kafka.bootstrap(), rawTopic, simulation.records(), heartbeat);
+        out.printf("  pre-loaded %d records into %s (%d partitions) in %.1f s%n", simulation.records().size(), rawTopic, PARTITIONS,
+                (System.nanoTime() - writeStart) / 1e9);
+        return new Workload(name, calls, expected, pieces, rawTopic, description);
+    }
+
+    private Map<Contender, List<Result>> measure(Workload workload) throws Exception {
+        Map<Contender, List<Result>> results = new EnumMap<>(Contender.class);
+        String byIpOfPipeline = null;
+        String edgesOfPipeline = null;
+        for (int round = 1; round <= options.runs; round++) {
+            for (Contender contender : options.contenders) {
+                String prefix = "bench-" + workload.name + ".r" + round + "." + Flag.cliName(contender);
+                out.printf("  round %d/%d, %s ... (load average %s)%n", round, options.runs, contender.label, loadAverage());
+                String byIpFilled = byIpOfPipeline;
+                String edgesFilled = edgesOfPipeline;
+                Result result;
+                switch (contender) {
+                    case PIPELINE:
+                        result = runPipeline(workload, prefix);
+                        if (byIpOfPipeline == null) {
+                            byIpOfPipeline = prefix + ".by-ip";
+                            edgesOfPipeline = prefix + ".edges";
+                        }
+                        break;
+                    case REKEY:
+                        createTopics(false, prefix + ".dead-letter");
+                        result = runJobs(prefix + ".by-ip", 2L * workload.calls.size(), null, List.of(
+                                env -> RekeyJob.pipeline(env, rekeyOptions(prefix, workload.rawTopic, prefix + ".by-ip"))));
+                        break;
+                    case MATCH:
+                        result = runJobs(prefix + ".edges", workload.pieces, null, List.of(
+                                env -> MatchJob.pipeline(env, matchOptions(prefix, byIpFilled, prefix + ".edges"))));
+                        break;
+                    case ASSEMBLE:
+                        result = runJobs(prefix + ".stitched", workload.calls.size(), workload, List.of(
+                                env -> AssembleJob.pipeline(env, assembleOptions(prefix, edgesFilled, prefix + ".stitched"))));
+                        break;
+                    case CEILING_A:
+                        result = runJobs(prefix + ".out", workload.calls.size(), null, List.of(
+                                env -> CeilingJobs.passThrough(env, kafkaOptions(prefix + "-a"), rekeySettings(), workload.rawTopic,
+                                        prefix + ".out")));
+                        break;
+                    case CEILING_B:
+                        result = runJobs(prefix + ".stitched", workload.calls.size(), null, List.of(
+                                env -> CeilingJobs.noOpRekey(env, kafkaOptions(prefix + "-1"), rekeySettings(), workload.rawTopic,
+                                        prefix + ".by-ip"),
+                                env -> CeilingJobs.noOpMatch(env, kafkaOptions(prefix + "-2"), buckets(), prefix + ".by-ip",
+                                        prefix + ".edges"),
+                                env -> CeilingJobs.noOpAssemble(env, kafkaOptions(prefix + "-3"), prefix + ".edges",
+                                        prefix + ".stitched")),
+                                prefix + ".by-ip", prefix + ".edges");
+                        break;
+                    case PEER:
+                    default:
+                        result = runJobs(prefix + ".stitched", workload.calls.size(), workload, List.of(
+                                env -> IntervalJoinPeer.pipeline(env, kafkaOptions(prefix), rekeySettings(), workload.rawTopic,
+                                        prefix + ".stitched", buckets().maxLatencyMs())));
+                        break;
+                }
+                out.printf("    %,d records in %.1f s of output: %,.0f/s; peak heap %d MB; %s%n", result.records, result.spanMs / 1000.0,
+                        result.perSecond(), result.peakHeapBytes >> 20, result.check);
+                results.computeIfAbsent(contender, c -> new ArrayList<>()).add(result);
+            }
+        }
+        return results;
+    }
+
+    private Result runPipeline(Workload workload, String prefix) throws Exception {
+        return runJobs(prefix + ".stitched", workload.calls.size(), workload, List.of(
+                env -> RekeyJob.pipeline(env, rekeyOptions(prefix, workload.rawTopic, prefix + ".by-ip")),
+                env -> MatchJob.pipeline(env, matchOptions(prefix, prefix + ".by-ip", prefix + ".edges")),
+                env -> AssembleJob.pipeline(env, assembleOptions(prefix, prefix + ".edges", prefix + ".stitched"))),
+                prefix + ".by-ip", prefix + ".edges", prefix + ".dead-letter");
+    }
+
+    /** Adds one job to a fresh environment bound to the local Flink. */
+    @FunctionalInterface
+    private interface JobBuilder {
+        void addTo(StreamExecutionEnvironment env) throws Exception;
+    }
+
+    /**
+     * Creates the topics, starts the jobs, reads {@code outputTopic} until {@code expected} records came
+     * (read_committed), and cancels the jobs.
+     *
+     * @param check the workload to check stitched output against, or null to only count
+     * @param otherTopics the topics between the jobs, the first hop's output first
+     */
+    private Result runJobs(String outputTopic, long expected, Workload check, List<JobBuilder> jobs, String... otherTopics)
+            throws Exception {
+        createTopics(true, outputTopic);
+        createTopics(true, otherTopics);
+        List<JobClient> clients = new ArrayList<>();
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        AtomicLong peakHeap = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                peakHeap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        try {
+            for (JobBuilder job : jobs) {
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(rest.getHost(), rest.getPort());
+                job.addTo(env);
+                clients.add(env.executeAsync(outputTopic));
+            }
+            Result result = read(outputTopic, expected, check, peakHeap);
+            if (otherTopics.length == 0) {
+                return result;
+            }
+            // a chain of jobs is timed from the first record its first hop wrote to the last record out,
+            // so the hops' wait for each other's checkpoints is in the figure
+            long firstOfFirstHop = firstAppendTime(otherTopics[0]);
+            return new Result(result.records, result.lastMs - Math.min(firstOfFirstHop, result.firstMs), result.firstMs,
+                    result.lastMs, result.peakHeapBytes, result.check);
+        } finally {
+            sampling.set(false);
+            for (JobClient client : clients) {
+                client.cancel().get(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private Result read(String topic, long expected, Workload check, AtomicLong peakHeap) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", kafka.bootstrap());
+        props.setProperty("isolation.level", "read_committed");
+        props.setProperty("enable.auto.commit", "false");
+        props.setProperty("max.poll.records", "5000");
+        AvroBytes<StitchedCall> avro = new AvroBytes<>(StitchedCall.class);
+        List<StitchedCall> stitched = new ArrayList<>();
+        long count = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.runTimeoutSeconds);
+        long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (count < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (check == null && isMark(record)) {
+                        continue;
+                    }
+                    count++;
+                    first = Math.min(first, record.timestamp());
+                    last = Math.max(last, record.timestamp());
+                    if (check != null) {
+                        stitched.add(avro.decode(record.value()));
+                    }
+                }
+                if (System.nanoTime() > nextProgress) {
+                    out.printf("    ... %,d of %,d records (load average %s)%n", count, expected, loadAverage());
+                    nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                }
+            }
+        }
+        String verdict = count < expected ? "TIMED OUT after " + count + " of " + expected + " records"
+                : check == null ? "count as expected" : differences(check, stitched);
+        return new Result(count, last - first, first, last, peakHeap.get(), verdict);
+    }
+
+    /** The broker's append time of the earliest record of the topic, committed or not. */
+    private long firstAppendTime(String topic) {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", kafka.bootstrap());
+        props.setProperty("enable.auto.commit", "false");
+        long first = Long.MAX_VALUE;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<Integer, Boolean> heard = new HashMap<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (heard.size() < partitions.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (heard.putIfAbsent(record.partition(), true) == null) {
+                        first = Math.min(first, record.timestamp());
+                    }
+                }
+            }
+        }
+        return first;
+    }
+
+    /** job-rekey's watermark marks travel with the calls but are not calls: the ceilings write none. */
+    private static boolean isMark(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null || record.key().length == 0;
+    }
+
+    /** Every call once, with the lists of the brute force and status OK. */
+    static String differences(Workload workload, List<StitchedCall> stitched) {
+        Map<String, Integer> seen = new HashMap<>();
+        long wrong = 0;
+        long notOk = 0;
+        for (StitchedCall call : stitched) {
+            seen.merge(call.getId(), 1, Integer::sum);
+            BruteForce.Expected expected = workload.expected.get(call.getId());
+            if (expected == null || !expected.parentList().equals(call.getParents()) || !expected.childList().equals(call.getChildren())) {
+                wrong++;
+            }
+            if (call.getStatus() != Status.OK) {
+                notOk++;
+            }
+        }
+        long missing = workload.expected.keySet().stream().filter(id -> !seen.containsKey(id)).count();
+        long doubled = seen.values().stream().filter(times -> times > 1).count();
+        if (missing + doubled + wrong + notOk == 0) {
+            return "equal to the brute force";
+        }
+        return String.format("DIFFERS from the brute force: %d missing, %d doubled, %d with wrong lists, %d not OK",
+                missing, doubled, wrong, notOk);
+    }
+
+    private void report(Workload workload, Map<Contender, List<Result>> results) {
+        out.println();
+        out.println("Workload " + workload.name + ": " + workload.description);
+        out.printf("  %-32s %14s %14s %12s %12s  %s%n", "contender", "calls/s", "records/s", "peak heap", "runs", "output");
+        for (Map.Entry<Contender, List<Result>> entry : results.entrySet()) {
+            List<Result> runs = entry.getValue();
+            double callsPerSecond = median(runs, result -> callsPerSecond(entry.getKey(), workload, result));
+            double recordsPerSecond = median(runs, result -> inputRecordsPerSecond(entry.getKey(), workload, result));
+            long heap = (long) median(runs, result -> result.peakHeapBytes);
+            String verdicts = runs.stream().map(result -> result.check).distinct().reduce((a, b) -> a + "; " + b).orElse("");
+            out.printf("  %-32s %,14.0f %,14.0f %9d MB %12d  %s%n", entry.getKey().label, callsPerSecond, recordsPerSecond, heap >> 20,
+                    runs.size(), verdicts);
+        }
+        out.println("  ratios, each taken inside one round, median over the rounds:");
+        ratio(results, workload, Contender.PIPELINE, Contender.CEILING_B, "pipeline / ceiling (b)", false);
+        ratio(results, workload, Contender.PIPELINE, Contender.CEILING_A, "pipeline / ceiling (a)", false);
+        ratio(results, workload, Contender.PIPELINE, Contender.PEER, "pipeline / intervalJoin peer", false);
+        ratio(results, workload, Contender.REKEY, Contender.CEILING_A, "job-rekey alone / ceiling (a), records handled", true);
+        ratio(results, workload, Contender.MATCH, Contender.CEILING_A, "job-match alone / ceiling (a), records handled", true);
+        ratio(results, workload, Contender.ASSEMBLE, Contender.CEILING_A, "job-assemble alone / ceiling (a), records handled", true);
+    }
+
+    private void ratio(Map<Contender, List<Result>> results, Workload workload, Contender top, Contender bottom, String label,
+            boolean records) {
+        List<Result> tops = results.get(top);
+        List<Result> bottoms = results.get(bottom);
+        if (tops == null || bottoms == null) {
+            return;
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(tops.size(), bottoms.size()); i++) {
+            double a = records ? inputRecordsPerSecond(top, workload, tops.get(i)) : callsPerSecond(top, workload, tops.get(i));
+            double b = records ? inputRecordsPerSecond(bottom, workload, bottoms.get(i)) : callsPerSecond(bottom, workload, bottoms.get(i));
+            ratios.add(b == 0 ? 0 : a / b);
+        }
+        Collections.sort(ratios);
+        out.printf("    %-52s %5.2f  (rounds: %s)%n", label, ratios.get(ratios.size() / 2), ratios.stream()
+                .map(r -> String.format("%.2f", r)).reduce((a, b) -> a + " " + b).orElse(""));
+    }
+
+    /** Calls through per second: output records, converted to calls where a job writes more than one per call. */
+    private static double callsPerSecond(Contender contender, Workload workload, Result result) {
+        double perSecond = result.perSecond();
+        if (contender == Contender.REKEY) {
+            return perSecond / 2;
+        }
+        if (contender == Contender.MATCH) {
+            return perSecond * workload.calls.size() / workload.pieces;
+        }
+        return perSecond;
+    }
+
+    /** Input records handled per second: what a job reads, over the span of what it writes. */
+    private static double inputRecordsPerSecond(Contender contender, Workload workload, Result result) {
+        double calls = callsPerSecond(contender, workload, result);
+        switch (contender) {
+            case MATCH:
+                return calls * 2;
+            case ASSEMBLE:
+                return calls * workload.pieces / workload.calls.size();
+            default:
+                return calls;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Figure {
+        double of(Result result);
+    }
+
+    private static double median(List<Result> runs, Figure figure) {
+        List<Double> values = new ArrayList<>();
+        for (Result run : runs) {
+            values.add(figure.of(run));
+        }
+        Collections.sort(values);
+        return values.get(values.size() / 2);
+    }
+
+    private List<String> common(String group) {
+        List<String> flags = new ArrayList<>(List.of("--bootstrap", kafka.bootstrap(), "--parallelism", Integer.toString(options.parallelism),
+                "--checkpoint-interval-ms", Long.toString(options.checkpointIntervalMs), "--start-from", "earliest",
+                "--group-id", group, "--checkpoint-dir", options.dataDir.resolve("checkpoints").toUri().toString()));
+        return flags;
+    }
+
+    private KafkaJobOptions kafkaOptions(String group) throws Exception {
+        return AssembleOptions.parse(common(group).toArray(new String[0]), NO_HELP).kafka;
+    }
+
+    private RekeyOptions rekeyOptions(String prefix, String input, String output) throws Exception {
+        List<String> args = common(prefix + "-rekey");
+        args.addAll(List.of("--input-topic", input, "--output-topic", output, "--dead-letter-topic", prefix + ".dead-letter"));
+        args.addAll(options.rekeyFlags);
+        return RekeyOptions.parse(args.toArray(new String[0]), NO_HELP);
+    }
+
+    private MatchOptions matchOptions(String prefix, String input, String output) throws Exception {
+        List<String> args = common(prefix + "-match");
+        args.addAll(List.of("--input-topic", input, "--output-topic", output));
+        args.addAll(options.matchFlags);
+        return MatchOptions.parse(args.toArray(new String[0]), NO_HELP);
+    }
+
+    private AssembleOptions assembleOptions(String prefix, String input, String output) throws Exception {
+        List<String> args = common(prefix + "-assemble");
+        args.addAll(List.of("--input-topic", input, "--output-topic", output));
+        args.addAll(options.assembleFlags);
+        return AssembleOptions.parse(args.toArray(new String[0]), NO_HELP);
+    }
+
+    private static RekeyOptions.Settings rekeySettings() throws Exception {
+        return RekeyOptions.parse(new String[0], NO_HELP).settings;
+    }
+
+    private static Buckets buckets() throws Exception {
+        return MatchOptions.parse(new String[0], NO_HELP).buckets;
+    }
+
+    private void createTopics(boolean appendTime, String... topics) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", kafka.bootstrap());
+        try (Admin admin = Admin.create(props)) {
+            List<NewTopic> fresh = new ArrayList<>();
+            for (String topic : topics) {
+                NewTopic newTopic = new NewTopic(topic, PARTITIONS, (short) 1);
+                if (appendTime) {
+                    // the broker stamps each record as it appends it: the rate is read off those stamps
+                    newTopic.configs(Map.of("message.timestamp.type", "LogAppendTime"));
+                }
+                fresh.add(newTopic);
+            }
+            admin.createTopics(fresh).all().get(60, TimeUnit.SECONDS);
+            // a topic is usable once every partition has a leader
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            for (String topic : topics) {
+                while (!hasLeaders(admin, topic)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IOException("topic " + topic + " has no leader after 60 s");
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
+
+    private static boolean hasLeaders(Admin admin, String topic) throws InterruptedException {
+        try {
+            return admin.describeTopics(List.of(topic)).all().get().get(topic).partitions().stream()
+                    .allMatch(partition -> partition.leader() != null);
+        } catch (ExecutionException e) {
+            // a topic just created is not yet known to every part of the broker
+            return false;
+        }
+    }
+
+    private MiniCluster startFlink() throws Exception {
+        Configuration config = new Configuration();
+        config.setString(RestOptions.ADDRESS, "127.0.0.1");
+        config.setString(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        config.setInteger(RestOptions.PORT, options.flinkPort);
+        config.setString("state.backend", options.clusterStateBackend);
+        config.setString("state.backend.incremental", "true");
+        config.setString("state.checkpoints.dir", options.dataDir.resolve("checkpoints").toUri().toString());
+        config.setString("taskmanager.memory.managed.size", "512m");
+        config.setString("taskmanager.memory.network.min", "128m");
+        config.setString("taskmanager.memory.network.max", "128m");
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(config)
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(4 * options.parallelism).build());
+        cluster.start();
+        return cluster;
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    /** Removes the benchmark's own data directory from an earlier run; refuses a directory that is not one. */
+    private static void wipe(Path dir) throws IOException, UsageException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        if (!Files.exists(dir.resolve("kafka").resolve("server.properties")) && Files.list(dir).findAny().isPresent()) {
+            throw new UsageException(dir + " exists but is not a benchmark directory; choose another --data-dir");
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
+    }
+
+}
