@@ -25,6 +25,7 @@ public final class AvroBytes<T extends SpecificRecord> {
     private BinaryDecoder decoder;
 
     public AvroBytes(Class<T> type) {
+        AvroCoders.enable();
         this.writer = new SpecificDatumWriter<>(type);
         this.reader = new SpecificDatumReader<>(SpecificData.get().getSchema(type));
     }

@@ -22,6 +22,8 @@ public final class KafkaJobOptions implements Serializable {
             "parallelism of the job's operators; 0 takes the cluster's default");
     public static final Flag<Integer> MAX_PARALLELISM = Flag.positiveInt("max-parallelism", "128",
             "upper bound for rescaling keyed state later; fixed for the life of a savepoint");
+    public static final Flag<String> KAFKA_CONFIG = Flag.optionalText("kafka-config",
+            "properties file of Kafka client settings (SASL, TLS, batching); keys prefixed producer., consumer. or admin. apply to one client");
     public static final Flag<StateBackendChoice> STATE_BACKEND = Flag.choice("state-backend", StateBackendChoice.CLUSTER,
             "where keyed state lives: cluster (the cluster's state.backend), rocksdb (incremental checkpoints) or heap",
             StateBackendChoice.class);
@@ -31,7 +33,7 @@ public final class KafkaJobOptions implements Serializable {
     /** The shared flags, in the order {@code --help} lists them, after a job's own group id flag. */
     public static final List<Flag<?>> FLAGS = List.of(
             BOOTSTRAP, START_FROM, DELIVERY, CHECKPOINT_INTERVAL_MS, TRANSACTION_TIMEOUT_MS, PARALLELISM, MAX_PARALLELISM,
-            STATE_BACKEND, CHECKPOINT_DIR);
+            STATE_BACKEND, CHECKPOINT_DIR, KAFKA_CONFIG);
 
     public final String bootstrap;
     public final String groupId;
@@ -44,6 +46,7 @@ public final class KafkaJobOptions implements Serializable {
     public final StateBackendChoice stateBackend;
     /** Null: the cluster's. */
     public final String checkpointDir;
+    public final KafkaClientConfig kafkaConfig;
 
     public KafkaJobOptions(FlagSet.Values values, Flag<String> groupIdFlag) throws UsageException {
         this.bootstrap = values.get(BOOTSTRAP);
@@ -60,6 +63,8 @@ public final class KafkaJobOptions implements Serializable {
         this.maxParallelism = values.get(MAX_PARALLELISM);
         this.stateBackend = values.get(STATE_BACKEND);
         this.checkpointDir = values.get(CHECKPOINT_DIR);
+        String kafkaConfigFile = values.get(KAFKA_CONFIG);
+        this.kafkaConfig = kafkaConfigFile == null ? KafkaClientConfig.none() : KafkaClientConfig.load(kafkaConfigFile);
         if (parallelism > maxParallelism) {
             throw new UsageException("flag --" + PARALLELISM.name() + " (" + parallelism
                     + ") must not exceed --" + MAX_PARALLELISM.name() + " (" + maxParallelism + ")");

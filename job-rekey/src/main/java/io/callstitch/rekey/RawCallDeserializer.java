@@ -1,5 +1,6 @@
 package io.callstitch.rekey;
 
+import io.callstitch.common.AvroCoders;
 import java.nio.ByteBuffer;
 import io.callstitch.schema.ParsedInput;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -30,6 +31,8 @@ public final class RawCallDeserializer implements KafkaDeserializationSchema<Par
     @Override
     public ParsedInput deserialize(ConsumerRecord<byte[], byte[]> record) {
         if (parser == null) {
+            // the first record on this TaskManager: from here on it goes through Avro's generated coders
+            AvroCoders.enable();
             parser = new CallParser(format, maxRecordBytes, maxIdLength);
         }
         byte[] value = record.value() == null ? NO_BYTES : record.value();

@@ -38,6 +38,8 @@ public final class BenchOptions {
     public static final Flag<Long> HOT_RATE = Flag.positiveLong("hot-rate", "20000", "requests per second of the hot workload");
     public static final Flag<String> ONLY = Flag.text("only", "all",
             "contenders to run, comma-separated: pipeline, rekey, match, assemble, ceiling-a, ceiling-b, peer (match and assemble need pipeline)");
+    public static final Flag<Integer> PEER_CALLS = Flag.positiveInt("peer-calls", "50000",
+            "calls of the same simulation for the intervalJoin peer, which is too slow for the whole workload");
     public static final Flag<Integer> PARALLELISM = Flag.positiveInt("parallelism", "2", "parallelism of every job");
     public static final Flag<Long> CHECKPOINT_INTERVAL_MS = Flag.positiveLong("checkpoint-interval-ms", "2000",
             "checkpoint interval of every job (exactly-once everywhere)");
@@ -61,7 +63,7 @@ public final class BenchOptions {
                     + "local broker, then runs, round after round on the same records, the pipeline, each job alone, two ceilings\n"
                     + "of no-op jobs and a one-job intervalJoin peer, checks every stitched output against the brute force, and\n"
                     + "prints a table of medians and ratios (docs/performance.md).",
-            List.of(CALLS, RUNS, WORKLOADS, LOW_RATE, HOT_RATE, ONLY, PARALLELISM, CHECKPOINT_INTERVAL_MS, STATE_BACKEND,
+            List.of(CALLS, RUNS, WORKLOADS, LOW_RATE, HOT_RATE, ONLY, PEER_CALLS, PARALLELISM, CHECKPOINT_INTERVAL_MS, STATE_BACKEND,
                     REKEY_FLAGS, MATCH_FLAGS, ASSEMBLE_FLAGS, KAFKA_PORT, KAFKA_CONTROLLER_PORT, FLINK_PORT, DATA_DIR, SEED,
                     RUN_TIMEOUT_SECONDS));
 
@@ -71,6 +73,7 @@ public final class BenchOptions {
     final long lowRate;
     final long hotRate;
     final List<Contender> contenders;
+    final int peerCalls;
     final int parallelism;
     final long checkpointIntervalMs;
     final String clusterStateBackend;
@@ -97,6 +100,7 @@ public final class BenchOptions {
         this.lowRate = values.get(LOW_RATE);
         this.hotRate = values.get(HOT_RATE);
         this.contenders = contenders(values.get(ONLY));
+        this.peerCalls = values.get(PEER_CALLS);
         this.parallelism = values.get(PARALLELISM);
         this.checkpointIntervalMs = values.get(CHECKPOINT_INTERVAL_MS);
         this.clusterStateBackend = values.get(STATE_BACKEND);
