@@ -55,16 +55,9 @@ public final class AssembleJob {
                 .name("Write stitched calls to " + options.outputTopic);
     }
 
-    /**
-     * Event time on {@code calls.edges}, per partition: the furthest {@code written_at_ms} seen, that is,
-     * how far job-match has got. Pieces of a lagging job-match subtask come in behind it; nothing is
-     * dropped for that, they only count less towards the safety net. A partition silent for a whole
-     * timeout stops holding the safety net back.
-     */
+    /** Event time on {@code calls.edges}: how far job-match has got; see {@link JobMatchProgress}. */
     static WatermarkStrategy<EdgePiece> progressOfJobMatch(long timeoutMs) {
-        return WatermarkStrategy.<EdgePiece>forMonotonousTimestamps()
-                .withTimestampAssigner((piece, kafkaTimestamp) -> piece.getWrittenAtMs())
-                .withIdleness(Duration.ofMillis(timeoutMs));
+        return new JobMatchProgress(Duration.ofMillis(timeoutMs)).withIdleTimeout();
     }
 
     /**

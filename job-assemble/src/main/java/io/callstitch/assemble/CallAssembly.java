@@ -1,6 +1,7 @@
 package io.callstitch.assemble;
 
 import io.callstitch.schema.AssemblyState;
+import io.callstitch.schema.Call;
 import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.Role;
 import io.callstitch.schema.Status;
@@ -34,17 +35,9 @@ public final class CallAssembly {
      * @throws IllegalArgumentException for a piece with a role other than CHILD or PARENT
      */
     public static AssemblyState start(EdgePiece piece, long timeoutAtMs) {
-        AssemblyState state = AssemblyState.newBuilder()
-                .setCall(piece.getCall())
-                .setPieces(piece.getPieces())
-                .setChildSeen(false)
-                .setParentBuckets(new ArrayList<>(2))
-                .setParents(List.of())
-                .setChildren(List.of())
-                .setLate(false)
-                .setOverMaxLatency(false)
-                .setTimeoutAtMs(timeoutAtMs)
-                .build();
+        // constructors, not builders: a builder validates and copies every field, once per record
+        AssemblyState state = new AssemblyState(piece.getCall(), piece.getPieces(), false, new ArrayList<>(2), List.of(), List.of(),
+                false, false, timeoutAtMs);
         add(state, piece);
         return state;
     }
@@ -100,17 +93,9 @@ public final class CallAssembly {
         } else {
             status = state.getOverMaxLatency() ? Status.LATENCY_ABOVE_MAX : Status.OK;
         }
-        return StitchedCall.newBuilder()
-                .setId(state.getCall().getId())
-                .setSrcIp(state.getCall().getSrcIp())
-                .setDstIp(state.getCall().getDstIp())
-                .setStartAtMs(state.getCall().getStartAtMs())
-                .setLatencyMsec(state.getCall().getLatencyMsec())
-                .setEndAtMs(state.getCall().getEndAtMs())
-                .setParents(sortedDistinct(state.getParents()))
-                .setChildren(sortedDistinct(state.getChildren()))
-                .setStatus(status)
-                .build();
+        Call call = state.getCall();
+        return new StitchedCall(call.getId(), call.getSrcIp(), call.getDstIp(), call.getStartAtMs(), call.getLatencyMsec(),
+                call.getEndAtMs(), sortedDistinct(state.getParents()), sortedDistinct(state.getChildren()), status);
     }
 
     private static List<String> append(List<String> soFar, List<String> more) {

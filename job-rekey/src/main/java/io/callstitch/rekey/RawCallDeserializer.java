@@ -42,16 +42,9 @@ public final class RawCallDeserializer implements KafkaDeserializationSchema<Par
     /** One record's parse with its origin; the file mode uses it with the line number as offset. */
     public static ParsedInput parse(CallParser parser, byte[] value, String topic, int partition, long offset) {
         CallParser.Result result = parser.parse(value);
-        return ParsedInput.newBuilder()
-                .setCall(result.call)
-                .setHeartbeatAtMs(result.heartbeatAtMs)
-                .setReason(result.reason)
-                .setDetail(result.detail)
-                .setOriginal(ByteBuffer.wrap(value))
-                .setTopic(topic)
-                .setPartition(partition)
-                .setOffset(offset)
-                .build();
+        // the constructor, not the builder: a builder validates and copies every field, once per record
+        return new ParsedInput(result.call, result.reason, result.detail, result.heartbeatAtMs, ByteBuffer.wrap(value), topic,
+                partition, offset);
     }
 
     @Override

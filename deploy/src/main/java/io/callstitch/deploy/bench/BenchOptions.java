@@ -16,6 +16,8 @@ public final class BenchOptions {
     /** What one round of the benchmark runs, in this order. */
     enum Contender {
         PIPELINE("callstitch pipeline (3 jobs)"),
+        PIPELINE_QUARTER("  the same on 1/4 of the calls"),
+        PIPELINE_SIXTEENTH("  the same on 1/16 of the calls"),
         REKEY("job-rekey alone"),
         MATCH("job-match alone"),
         ASSEMBLE("job-assemble alone"),
@@ -37,7 +39,10 @@ public final class BenchOptions {
     public static final Flag<Long> LOW_RATE = Flag.positiveLong("low-rate", "100", "requests per second of the low workload");
     public static final Flag<Long> HOT_RATE = Flag.positiveLong("hot-rate", "20000", "requests per second of the hot workload");
     public static final Flag<String> ONLY = Flag.text("only", "all",
-            "contenders to run, comma-separated: pipeline, rekey, match, assemble, ceiling-a, ceiling-b, peer (match and assemble need pipeline)");
+            "contenders to run, comma-separated: pipeline, pipeline-quarter, pipeline-sixteenth, rekey, match, assemble, ceiling-a,"
+                    + " ceiling-b, peer (match and assemble need pipeline)");
+    public static final Flag<Long> LATENCY_SECONDS = Flag.nonNegativeLong("latency-seconds", "150",
+            "after the rounds, live traffic at half the pipeline's rate for this long, to measure its latency; 0 = none");
     public static final Flag<Integer> PEER_CALLS = Flag.positiveInt("peer-calls", "50000",
             "calls of the same simulation for the intervalJoin peer, which is too slow for the whole workload");
     public static final Flag<Integer> PARALLELISM = Flag.positiveInt("parallelism", "2", "parallelism of every job");
@@ -63,7 +68,7 @@ public final class BenchOptions {
                     + "local broker, then runs, round after round on the same records, the pipeline, each job alone, two ceilings\n"
                     + "of no-op jobs and a one-job intervalJoin peer, checks every stitched output against the brute force, and\n"
                     + "prints a table of medians and ratios (docs/performance.md).",
-            List.of(CALLS, RUNS, WORKLOADS, LOW_RATE, HOT_RATE, ONLY, PEER_CALLS, PARALLELISM, CHECKPOINT_INTERVAL_MS, STATE_BACKEND,
+            List.of(CALLS, RUNS, WORKLOADS, LOW_RATE, HOT_RATE, ONLY, LATENCY_SECONDS, PEER_CALLS, PARALLELISM, CHECKPOINT_INTERVAL_MS, STATE_BACKEND,
                     REKEY_FLAGS, MATCH_FLAGS, ASSEMBLE_FLAGS, KAFKA_PORT, KAFKA_CONTROLLER_PORT, FLINK_PORT, DATA_DIR, SEED,
                     RUN_TIMEOUT_SECONDS));
 
@@ -73,6 +78,7 @@ public final class BenchOptions {
     final long lowRate;
     final long hotRate;
     final List<Contender> contenders;
+    final long latencySeconds;
     final int peerCalls;
     final int parallelism;
     final long checkpointIntervalMs;
@@ -100,6 +106,7 @@ public final class BenchOptions {
         this.lowRate = values.get(LOW_RATE);
         this.hotRate = values.get(HOT_RATE);
         this.contenders = contenders(values.get(ONLY));
+        this.latencySeconds = values.get(LATENCY_SECONDS);
         this.peerCalls = values.get(PEER_CALLS);
         this.parallelism = values.get(PARALLELISM);
         this.checkpointIntervalMs = values.get(CHECKPOINT_INTERVAL_MS);
@@ -135,7 +142,7 @@ public final class BenchOptions {
             }
             if (found == null) {
                 throw new UsageException("flag --" + ONLY.name() + ": no contender '" + name
-                        + "' (pipeline, rekey, match, assemble, ceiling-a, ceiling-b, peer)");
+                        + "' (pipeline, pipeline-quarter, pipeline-sixteenth, rekey, match, assemble, ceiling-a, ceiling-b, peer)");
             }
             chosen.add(found);
         }

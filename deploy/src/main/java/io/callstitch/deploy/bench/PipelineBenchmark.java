@@ -2,6 +2,7 @@ package io.callstitch.deploy.bench;
 
 import io.callstitch.assemble.AssembleJob;
 import io.callstitch.assemble.AssembleOptions;
+import io.callstitch.assemble.CallAssembly;
 import io.callstitch.common.AvroBytes;
 import io.callstitch.common.Cli;
 import io.callstitch.common.Flag;
@@ -17,23 +18,30 @@ import io.callstitch.match.MatchJob;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.rekey.RekeyJob;
 import io.callstitch.rekey.RekeyOptions;
+import io.callstitch.schema.AssemblyState;
 import io.callstitch.schema.Call;
+import io.callstitch.schema.EdgePiece;
+import io.callstitch.schema.Role;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
+import io.callstitch.simulator.ProbeJson;
 import io.callstitch.simulator.Simulation;
 import io.callstitch.simulator.SimulatorConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -41,6 +49,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,7 +57,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -60,7 +72,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code deploy/local/bench-pipeline}: callstitch against what Kafka and Flink move on this machine. See
@@ -110,6 +125,11 @@ public final class PipelineBenchmark {
         final String description;
         /** The first calls of the same traffic, for the intervalJoin peer; null before they are loaded. */
         Workload peer;
+        /** The same traffic, 1/4 and 1/16 as long, for the pipeline's growth; null when not run. */
+        Workload quarter;
+        Workload sixteenth;
+        double callsPerRequest;
+        long rate;
 
         Workload(String name, List<Call> calls, Map<String, BruteForce.Expected> expected, long pieces, String rawTopic,
                 String description) {
@@ -130,8 +150,18 @@ public final class PipelineBenchmark {
         final long lastMs;
         final long peakHeapBytes;
         final String check;
+        /** Of the jobs whose buffered calls were followed, in pipeline order. */
+        final List<StateSampler.Figures> states;
+        /** Stitched call id to the broker's append time, where stitched output was checked. */
+        final Map<String, Long> appendTimes = new HashMap<>();
 
         Result(long records, long spanMs, long firstMs, long lastMs, long peakHeapBytes, String check) {
+            this(records, spanMs, firstMs, lastMs, peakHeapBytes, check, List.of());
+        }
+
+        Result(long records, long spanMs, long firstMs, long lastMs, long peakHeapBytes, String check,
+                List<StateSampler.Figures> states) {
+            this.states = states;
             this.records = records;
             this.spanMs = spanMs;
             this.firstMs = firstMs;
@@ -156,7 +186,11 @@ public final class PipelineBenchmark {
             try {
                 for (String name : options.workloads) {
                     Workload workload = load(name);
-                    report(workload, measure(workload));
+                    Map<Contender, List<Result>> results = measure(workload);
+                    report(workload, results);
+                    if (options.latencySeconds > 0 && results.containsKey(Contender.PIPELINE)) {
+                        latency(workload, median(results.get(Contender.PIPELINE), result -> result.perSecond()));
+                    }
                 }
             } finally {
                 flink.close();
@@ -173,6 +207,14 @@ public final class PipelineBenchmark {
             int peerCalls = Math.min(options.peerCalls, options.calls);
             out.println("  the intervalJoin peer's traffic: the same simulation, " + peerCalls + " calls");
             workload.peer = traffic(name + "-peer", peerCalls, rate);
+        }
+        if (options.contenders.contains(Contender.PIPELINE_QUARTER)) {
+            out.println("  the same traffic, a quarter as long:");
+            workload.quarter = traffic(name + "-quarter", options.calls / 4, rate);
+        }
+        if (options.contenders.contains(Contender.PIPELINE_SIXTEENTH)) {
+            out.println("  the same traffic, a sixteenth as long:");
+            workload.sixteenth = traffic(name + "-sixteenth", options.calls / 16, rate);
         }
         return workload;
     }
@@ -210,7 +252,10 @@ public final class PipelineBenchmark {
         TopicIo.produceRoundRobin(kafka.bootstrap(), rawTopic, simulation.records(), heartbeat);
         out.printf("  pre-loaded %d records into %s (%d partitions) in %.1f s%n", simulation.records().size(), rawTopic, PARTITIONS,
                 (System.nanoTime() - writeStart) / 1e9);
-        return new Workload(name, calls, expected, pieces, rawTopic, description);
+        Workload workload = new Workload(name, calls, expected, pieces, rawTopic, description);
+        workload.callsPerRequest = (double) calls.size() / simulation.requests();
+        workload.rate = rate;
+        return workload;
     }
 
     private Map<Contender, List<Result>> measure(Workload workload) throws Exception {
@@ -231,6 +276,12 @@ public final class PipelineBenchmark {
                             byIpOfPipeline = prefix + ".by-ip";
                             edgesOfPipeline = prefix + ".edges";
                         }
+                        break;
+                    case PIPELINE_QUARTER:
+                        result = runPipeline(workload.quarter, prefix);
+                        break;
+                    case PIPELINE_SIXTEENTH:
+                        result = runPipeline(workload.sixteenth, prefix);
                         break;
                     case REKEY:
                         createTopics(false, prefix + ".dead-letter");
@@ -276,11 +327,78 @@ public final class PipelineBenchmark {
         return results;
     }
 
+    /**
+     * Live traffic at half the pipeline's saturated rate, each record sent when its call has ended (so
+     * event time follows the wall clock, as with real probes), and the time from a record's send to its
+     * stitched record's append. Calls in the last D + L + B of the traffic are left out: the closing
+     * heartbeat flushes them early.
+     */
+    private void latency(Workload workload, double saturatedCallsPerSecond) throws Exception {
+        long callsPerSecond = Math.max(1, (long) (saturatedCallsPerSecond / 2));
+        double tenantCallsPerSecond = workload.rate * workload.callsPerRequest;
+        int tenants = (int) Math.max(1, Math.round(callsPerSecond / tenantCallsPerSecond));
+        if (tenantCallsPerSecond > callsPerSecond * 2) {
+            out.println();
+            out.printf("Latency, workload %s: one system of this shape alone makes %,.0f calls/s, above the pipeline's %,.0f:"
+                    + " no live run at half of it without changing its shape%n", workload.name, tenantCallsPerSecond, saturatedCallsPerSecond);
+            return;
+        }
+        int perTenant = (int) (tenantCallsPerSecond * options.latencySeconds);
+        long maxLatency = buckets().maxLatencyMs();
+        long flushWindow = Long.parseLong(RekeyOptions.MAX_OUT_OF_ORDERNESS_MS.defaultText()) + maxLatency + buckets().bucketMs() + 1;
+        out.println();
+        out.printf("Latency, workload %s: %d copies of its system side by side (own ips and ids, the same shape), %,.0f calls/s"
+                + " live (half of the pipeline's %,.0f) for %d s ...%n", workload.name, tenants, tenants * tenantCallsPerSecond,
+                saturatedCallsPerSecond, options.latencySeconds);
+        long origin = System.currentTimeMillis() + 5_000;
+        LiveTraffic traffic = LiveTraffic.of(tenants, perTenant, workload.rate, options.seed + 1, origin, maxLatency, DELIVERY_DISORDER_MS);
+        Workload live = new Workload(workload.name + "-live", traffic.calls, BruteForce.stitch(traffic.calls), 0,
+                "bench-" + workload.name + ".live.raw", "");
+        String prefix = "bench-" + workload.name + ".live";
+        createTopics(false, live.rawTopic);
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        long heartbeatAt = traffic.lastEndMs + flushWindow;
+        Thread writer = new Thread(() -> traffic.send(kafka.bootstrap(), live.rawTopic, sentAt, heartbeatAt), "live-traffic");
+        Result result = runJobs(prefix + ".stitched", traffic.calls.size(), live, List.of(
+                env -> RekeyJob.pipeline(env, rekeyOptions(prefix, live.rawTopic, prefix + ".by-ip")),
+                env -> MatchJob.pipeline(env, matchOptions(prefix, prefix + ".by-ip", prefix + ".edges")),
+                env -> AssembleJob.pipeline(env, assembleOptions(prefix, prefix + ".edges", prefix + ".stitched"))),
+                Arrays.asList(null, "bufferedCalls", "pendingCalls"), writer::start,
+                prefix + ".by-ip", prefix + ".edges", prefix + ".dead-letter");
+        writer.join();
+        long steadyUntil = traffic.lastEndMs - flushWindow;
+        Map<String, Long> ends = new HashMap<>();
+        traffic.calls.forEach(call -> ends.put(call.getId(), call.getEndAtMs()));
+        List<Long> latencies = new ArrayList<>();
+        for (Map.Entry<String, Long> appended : result.appendTimes.entrySet()) {
+            Long sent = sentAt.get(appended.getKey());
+            if (sent != null && ends.getOrDefault(appended.getKey(), Long.MAX_VALUE) <= steadyUntil) {
+                latencies.add(appended.getValue() - sent);
+            }
+        }
+        Collections.sort(latencies);
+        long bound = flushWindow - 1 + 3 * options.checkpointIntervalMs + 5_000;
+        out.printf("  %,d calls measured (the last D + L + B of traffic left out: the closing heartbeat flushes them early):%n"
+                + "  end-to-end latency p50 %.1f s, p99 %.1f s (target: D + L + B + 3 checkpoints + 5 s = %.1f s); %s%n",
+                latencies.size(), percentile(latencies, 0.50) / 1000.0, percentile(latencies, 0.99) / 1000.0, bound / 1000.0,
+                result.check);
+        for (StateSampler.Figures state : result.states) {
+            out.printf("    %-14s peak %,10d calls buffered, peak checkpoint %,8.1f MB, peak RocksDB live data %,8.1f MB,"
+                    + " %,6d bytes per buffered call%n", state.gauge, state.peakBuffered, state.peakCheckpointBytes / 1e6,
+                    state.peakLiveBytes / 1e6, state.bytesPerBuffered);
+        }
+    }
+
+    private static long percentile(List<Long> sorted, double share) {
+        return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, (int) (share * sorted.size())));
+    }
+
     private Result runPipeline(Workload workload, String prefix) throws Exception {
         return runJobs(prefix + ".stitched", workload.calls.size(), workload, List.of(
                 env -> RekeyJob.pipeline(env, rekeyOptions(prefix, workload.rawTopic, prefix + ".by-ip")),
                 env -> MatchJob.pipeline(env, matchOptions(prefix, prefix + ".by-ip", prefix + ".edges")),
                 env -> AssembleJob.pipeline(env, assembleOptions(prefix, prefix + ".edges", prefix + ".stitched"))),
+                Arrays.asList(null, "bufferedCalls", "pendingCalls"),
                 prefix + ".by-ip", prefix + ".edges", prefix + ".dead-letter");
     }
 
@@ -299,9 +417,24 @@ public final class PipelineBenchmark {
      */
     private Result runJobs(String outputTopic, long expected, Workload check, List<JobBuilder> jobs, String... otherTopics)
             throws Exception {
+        return runJobs(outputTopic, expected, check, jobs, Collections.nCopies(jobs.size(), null), otherTopics);
+    }
+
+    private Result runJobs(String outputTopic, long expected, Workload check, List<JobBuilder> jobs, List<String> gauges,
+            String... otherTopics) throws Exception {
+        return runJobs(outputTopic, expected, check, jobs, gauges, () -> { }, otherTopics);
+    }
+
+    /**
+     * @param gauges per job, the gauge of its buffered calls to follow beside its checkpoint size, or null
+     * @param started called once every job runs: where live traffic starts
+     */
+    private Result runJobs(String outputTopic, long expected, Workload check, List<JobBuilder> jobs, List<String> gauges,
+            Runnable started, String... otherTopics) throws Exception {
         createTopics(true, outputTopic);
         createTopics(true, otherTopics);
         List<JobClient> clients = new ArrayList<>();
+        List<StateSampler> samplers = new ArrayList<>();
         AtomicBoolean sampling = new AtomicBoolean(true);
         AtomicLong peakHeap = new AtomicLong();
         Thread sampler = new Thread(() -> {
@@ -324,21 +457,37 @@ public final class PipelineBenchmark {
                 jobs.get(i).addTo(env);
                 JobClient client = env.executeAsync(outputTopic);
                 clients.add(client);
+                if (gauges.get(i) != null) {
+                    samplers.add(StateSampler.start(new JobProbe(rest, client.getJobID().toString()), gauges.get(i)));
+                }
                 if (i > 0) {
                     awaitFirstCheckpoint(client);
                 }
             }
-            Result result = read(outputTopic, expected, check, peakHeap);
+            started.run();
+            Result read = read(outputTopic, expected, check, peakHeap);
+            Collections.reverse(samplers);
+            List<StateSampler.Figures> states = new ArrayList<>();
+            for (StateSampler stateSampler : samplers) {
+                states.add(stateSampler.stop());
+            }
+            Result result = new Result(read.records, read.spanMs, read.firstMs, read.lastMs, read.peakHeapBytes, read.check, states);
+            result.appendTimes.putAll(read.appendTimes);
             if (otherTopics.length == 0) {
                 return result;
             }
             // a chain of jobs is timed from the first record its first hop wrote to the last record out,
             // so the hops' wait for each other's checkpoints is in the figure
             long firstOfFirstHop = firstAppendTime(otherTopics[0]);
-            return new Result(result.records, result.lastMs - Math.min(firstOfFirstHop, result.firstMs), result.firstMs,
-                    result.lastMs, result.peakHeapBytes, result.check);
+            Result chain = new Result(result.records, result.lastMs - Math.min(firstOfFirstHop, result.firstMs), result.firstMs,
+                    result.lastMs, result.peakHeapBytes, result.check, states);
+            chain.appendTimes.putAll(result.appendTimes);
+            return chain;
         } finally {
             sampling.set(false);
+            for (StateSampler stateSampler : samplers) {
+                stateSampler.stop();
+            }
             for (JobClient client : clients) {
                 client.cancel().get(60, TimeUnit.SECONDS);
             }
@@ -353,6 +502,7 @@ public final class PipelineBenchmark {
         props.setProperty("max.poll.records", "5000");
         AvroBytes<StitchedCall> avro = new AvroBytes<>(StitchedCall.class);
         List<StitchedCall> stitched = new ArrayList<>();
+        Map<String, Long> appendTimes = new HashMap<>();
         long count = 0;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
@@ -374,7 +524,9 @@ public final class PipelineBenchmark {
                     first = Math.min(first, record.timestamp());
                     last = Math.max(last, record.timestamp());
                     if (check != null) {
-                        stitched.add(avro.decode(record.value()));
+                        StitchedCall call = avro.decode(record.value());
+                        stitched.add(call);
+                        appendTimes.put(call.getId(), record.timestamp());
                     }
                 }
                 if (System.nanoTime() > nextProgress) {
@@ -385,7 +537,9 @@ public final class PipelineBenchmark {
         }
         String verdict = count < expected ? "TIMED OUT after " + count + " of " + expected + " records"
                 : check == null ? "count as expected" : differences(check, stitched);
-        return new Result(count, last - first, first, last, peakHeap.get(), verdict);
+        Result result = new Result(count, last - first, first, last, peakHeap.get(), verdict);
+        result.appendTimes.putAll(appendTimes);
+        return result;
     }
 
     /** Waits until the job has completed a checkpoint: every task of it is then running, its sinks ready. */
@@ -473,13 +627,55 @@ public final class PipelineBenchmark {
             out.printf("  %-32s %,14.0f %,14.0f %9d MB %12d  %s%n", entry.getKey().label, callsPerSecond, recordsPerSecond, heap >> 20,
                     runs.size(), verdicts);
         }
+        List<Result> pipelines = results.getOrDefault(Contender.PIPELINE, List.of());
+        if (!pipelines.isEmpty() && !pipelines.get(0).states.isEmpty()) {
+            out.println("  state of the pipeline's jobs (median over the rounds; bytes per call = RocksDB live data / calls buffered):");
+            for (int job = 0; job < pipelines.get(0).states.size(); job++) {
+                int index = job;
+                String gauge = pipelines.get(0).states.get(job).gauge;
+                out.printf("    %-14s peak %,10.0f calls buffered, peak checkpoint %,8.1f MB, peak RocksDB live data %,8.1f MB,"
+                        + " %,6.0f bytes per buffered call%n", gauge,
+                        median(pipelines, result -> result.states.get(index).peakBuffered),
+                        median(pipelines, result -> result.states.get(index).peakCheckpointBytes) / 1e6,
+                        median(pipelines, result -> result.states.get(index).peakLiveBytes) / 1e6,
+                        median(pipelines, result -> result.states.get(index).bytesPerBuffered));
+            }
+        }
+        out.printf("  job-assemble on the heap: %.0f bytes per call in flight (its state record as a checkpoint writes it, with"
+                + " key and timer, over this workload's calls)%n", assemblyBytesPerCall(workload));
         out.println("  ratios, each taken inside one round, median over the rounds:");
         ratio(results, workload, Contender.PIPELINE, Contender.CEILING_B, "pipeline / ceiling (b)", false);
         ratio(results, workload, Contender.PIPELINE, Contender.CEILING_A, "pipeline / ceiling (a)", false);
         ratio(results, workload, Contender.PIPELINE, Contender.PEER, "pipeline / intervalJoin peer", false);
+        ratio(results, workload, Contender.PIPELINE, Contender.PIPELINE_QUARTER, "pipeline, 4x the calls / 1x", false);
+        ratio(results, workload, Contender.PIPELINE, Contender.PIPELINE_SIXTEENTH, "pipeline, 16x the calls / 1x", false);
         ratio(results, workload, Contender.REKEY, Contender.CEILING_A, "job-rekey alone / ceiling (a), records handled", true);
         ratio(results, workload, Contender.MATCH, Contender.CEILING_A, "job-match alone / ceiling (a), records handled", true);
         ratio(results, workload, Contender.ASSEMBLE, Contender.CEILING_A, "job-assemble alone / ceiling (a), records handled", true);
+    }
+
+    /** A call's state in job-assemble after its CHILD piece, serialised as keyed state is: record, key and timer. */
+    private static double assemblyBytesPerCall(Workload workload) {
+        AvroSerializer<AssemblyState> serializer = new AvroSerializer<>(AssemblyState.class);
+        DataOutputSerializer bytes = new DataOutputSerializer(512);
+        long total = 0;
+        int count = 0;
+        try {
+            for (Call call : workload.calls.subList(0, Math.min(50_000, workload.calls.size()))) {
+                EdgePiece piece = new EdgePiece(call, Role.CHILD, 0L, workload.expected.get(call.getId()).parentList(), 2, false, false, 0L, 0, 1);
+                bytes.clear();
+                serializer.serialize(CallAssembly.start(piece, 0), bytes);
+                StringSerializer.INSTANCE.serialize(call.getId(), bytes);
+                // the timer: key and time again
+                StringSerializer.INSTANCE.serialize(call.getId(), bytes);
+                bytes.writeLong(0);
+                total += bytes.length();
+                count++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return count == 0 ? 0 : (double) total / count;
     }
 
     private void ratio(Map<Contender, List<Result>> results, Workload workload, Contender top, Contender bottom, String label,
@@ -638,6 +834,9 @@ public final class PipelineBenchmark {
         config.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
         config.setString("state.checkpoints.dir", options.dataDir.resolve("checkpoints").toUri().toString());
         config.setString("taskmanager.memory.managed.size", "512m");
+        // the REST API caches metrics for 10 s by default: too coarse to see a peak
+        config.setString("metrics.fetcher.update-interval", "500");
+        config.setString("state.backend.rocksdb.metrics.estimate-live-data-size", "true");
         config.setString("taskmanager.memory.network.min", "128m");
         config.setString("taskmanager.memory.network.max", "128m");
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(config)

@@ -127,18 +127,13 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
 
     private void emit(Call call, Role role, long bucket, List<String> ids, boolean late, long writtenAtMs,
             Collector<EdgePiece> out) {
-        List<String> sorted = new ArrayList<>(ids);
-        Collections.sort(sorted);
-        out.collect(EdgePiece.newBuilder()
-                .setCall(call)
-                .setRole(role)
-                .setBucket(bucket)
-                .setIds(sorted)
-                .setPieces(buckets.pieces(call))
-                .setLate(late)
-                .setOverMaxLatency(buckets.isOverMaxLatency(call))
-                .setWrittenAtMs(writtenAtMs)
-                .build());
+        if (ids.size() > 1) {
+            // each list is this function's own: sorted in place
+            Collections.sort(ids);
+        }
+        // the constructor, not the builder: a builder validates and copies every field, once per piece
+        out.collect(new EdgePiece(call, role, bucket, ids, buckets.pieces(call), late, buckets.isOverMaxLatency(call), writtenAtMs,
+                getRuntimeContext().getIndexOfThisSubtask(), getRuntimeContext().getNumberOfParallelSubtasks()));
         piecesWritten.inc();
     }
 
