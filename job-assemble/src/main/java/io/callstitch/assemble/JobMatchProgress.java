@@ -1,9 +1,8 @@
 package io.callstitch.assemble;
 
+import io.callstitch.common.SlowestWriter;
 import io.callstitch.schema.EdgePiece;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -22,9 +21,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * time, most of all in a replay, which runs through hours of traffic in minutes. Taking the furthest
  * piece instead would time out every call still waiting for a piece of a slower subtask.
  *
- * <p>Pieces of one subtask only ever raise its entry, so a restarted job-match, whose pieces start low
- * again, moves nothing back. Pieces from a job-match run with another parallelism start the count
- * afresh. A partition that receives nothing for the idle timeout stops holding the others back.
+ * <p>See {@link SlowestWriter} for restarts and rescaling. A partition that receives nothing for the
+ * idle timeout stops holding the others back.
  */
 public final class JobMatchProgress implements WatermarkStrategy<EdgePiece> {
     private static final long serialVersionUID = 1L;
@@ -51,27 +49,12 @@ public final class JobMatchProgress implements WatermarkStrategy<EdgePiece> {
     }
 
     static final class Generator implements WatermarkGenerator<EdgePiece> {
-        private final Map<Integer, Long> latestBySubtask = new HashMap<>();
-        private int writers = -1;
-        private long emitted = Long.MIN_VALUE;
+        private final SlowestWriter jobMatch = new SlowestWriter();
 
         @Override
         public void onEvent(EdgePiece piece, long eventTimestamp, WatermarkOutput output) {
-            if (piece.getWriters() != writers) {
-                writers = piece.getWriters();
-                latestBySubtask.keySet().removeIf(subtask -> subtask >= writers);
-            }
-            latestBySubtask.merge(piece.getWriterSubtask(), piece.getWrittenAtMs(), Math::max);
-            if (latestBySubtask.size() < writers) {
-                return;
-            }
-            long complete = Long.MAX_VALUE;
-            for (long writtenAt : latestBySubtask.values()) {
-                complete = Math.min(complete, writtenAt);
-            }
-            if (complete > emitted) {
-                emitted = complete;
-                output.emitWatermark(new Watermark(complete));
+            if (jobMatch.heard(piece.getWriterSubtask(), piece.getWriters(), piece.getWrittenAtMs())) {
+                output.emitWatermark(new Watermark(jobMatch.complete()));
             }
         }
 

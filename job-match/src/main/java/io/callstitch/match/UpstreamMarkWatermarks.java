@@ -1,7 +1,6 @@
 package io.callstitch.match;
 
-import java.util.HashMap;
-import java.util.Map;
+import io.callstitch.common.SlowestWriter;
 import io.callstitch.schema.ByIpRecord;
 import io.callstitch.schema.Role;
 import io.callstitch.schema.WatermarkMark;
@@ -20,8 +19,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * has been heard from, the partition holds the watermark back. A lagging, restarting or replaying
  * job-rekey subtask therefore holds job-match back instead of making its calls late.
  *
- * <p>Marks of one subtask only ever raise its entry: after a restart job-rekey's marks start low again.
- * A mark from a job-rekey run with another parallelism starts the count of subtasks afresh.
+ * <p>{@link SlowestWriter} keeps the marks: restarts of job-rekey move nothing back, and a run with another
+ * parallelism starts the count afresh.
  */
 public final class UpstreamMarkWatermarks implements WatermarkStrategy<ByIpRecord> {
     private static final long serialVersionUID = 1L;
@@ -39,9 +38,7 @@ public final class UpstreamMarkWatermarks implements WatermarkStrategy<ByIpRecor
     }
 
     static final class Generator implements WatermarkGenerator<ByIpRecord> {
-        private final Map<Integer, Long> latestBySubtask = new HashMap<>();
-        private int subtasks = -1;
-        private long emitted = Long.MIN_VALUE;
+        private final SlowestWriter upstream = new SlowestWriter();
 
         @Override
         public void onEvent(ByIpRecord record, long eventTimestamp, WatermarkOutput output) {
@@ -49,21 +46,8 @@ public final class UpstreamMarkWatermarks implements WatermarkStrategy<ByIpRecor
                 return;
             }
             WatermarkMark mark = record.getMark();
-            if (mark.getSubtasks() != subtasks) {
-                subtasks = mark.getSubtasks();
-                latestBySubtask.keySet().removeIf(subtask -> subtask >= subtasks);
-            }
-            latestBySubtask.merge(mark.getSubtask(), mark.getWatermark(), Math::max);
-            if (latestBySubtask.size() < subtasks) {
-                return;
-            }
-            long complete = Long.MAX_VALUE;
-            for (long watermark : latestBySubtask.values()) {
-                complete = Math.min(complete, watermark);
-            }
-            if (complete > emitted) {
-                emitted = complete;
-                output.emitWatermark(new Watermark(complete));
+            if (upstream.heard(mark.getSubtask(), mark.getSubtasks(), mark.getWatermark())) {
+                output.emitWatermark(new Watermark(upstream.complete()));
             }
         }
 

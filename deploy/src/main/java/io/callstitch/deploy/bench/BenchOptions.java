@@ -32,7 +32,9 @@ public final class BenchOptions {
         }
     }
 
-    public static final Flag<Integer> CALLS = Flag.positiveInt("calls", "300000", "simulated calls per workload");
+    public static final Flag<Integer> CALLS = Flag.positiveInt("calls", "400000", "simulated calls of the low workload");
+    public static final Flag<Integer> HOT_CALLS = Flag.positiveInt("hot-calls", "40000",
+            "simulated calls of the hot workload, where the rule finds hundreds of parents per call");
     public static final Flag<Integer> RUNS = Flag.positiveInt("runs", "3", "rounds; each figure is the median over them");
     public static final Flag<String> WORKLOADS = Flag.text("workloads", "low,hot",
             "low (the simulator at --low-rate) and/or hot (at --hot-rate: the gateway with thousands of calls in flight)");
@@ -43,7 +45,7 @@ public final class BenchOptions {
                     + " ceiling-b, peer (match and assemble need pipeline)");
     public static final Flag<Long> LATENCY_SECONDS = Flag.nonNegativeLong("latency-seconds", "150",
             "after the rounds, live traffic at half the pipeline's rate for this long, to measure its latency; 0 = none");
-    public static final Flag<Integer> PEER_CALLS = Flag.positiveInt("peer-calls", "50000",
+    public static final Flag<Integer> PEER_CALLS = Flag.positiveInt("peer-calls", "20000",
             "calls of the same simulation for the intervalJoin peer, which is too slow for the whole workload");
     public static final Flag<Integer> PARALLELISM = Flag.positiveInt("parallelism", "2", "parallelism of every job");
     public static final Flag<Long> CHECKPOINT_INTERVAL_MS = Flag.positiveLong("checkpoint-interval-ms", "2000",
@@ -68,11 +70,12 @@ public final class BenchOptions {
                     + "local broker, then runs, round after round on the same records, the pipeline, each job alone, two ceilings\n"
                     + "of no-op jobs and a one-job intervalJoin peer, checks every stitched output against the brute force, and\n"
                     + "prints a table of medians and ratios (docs/performance.md).",
-            List.of(CALLS, RUNS, WORKLOADS, LOW_RATE, HOT_RATE, ONLY, LATENCY_SECONDS, PEER_CALLS, PARALLELISM, CHECKPOINT_INTERVAL_MS, STATE_BACKEND,
+            List.of(CALLS, HOT_CALLS, RUNS, WORKLOADS, LOW_RATE, HOT_RATE, ONLY, LATENCY_SECONDS, PEER_CALLS, PARALLELISM, CHECKPOINT_INTERVAL_MS, STATE_BACKEND,
                     REKEY_FLAGS, MATCH_FLAGS, ASSEMBLE_FLAGS, KAFKA_PORT, KAFKA_CONTROLLER_PORT, FLINK_PORT, DATA_DIR, SEED,
                     RUN_TIMEOUT_SECONDS));
 
     final int calls;
+    final int hotCalls;
     final int runs;
     final List<String> workloads;
     final long lowRate;
@@ -95,6 +98,7 @@ public final class BenchOptions {
 
     private BenchOptions(FlagSet.Values values) throws UsageException {
         this.calls = values.get(CALLS);
+        this.hotCalls = values.get(HOT_CALLS);
         this.runs = values.get(RUNS);
         this.workloads = new ArrayList<>();
         for (String workload : values.get(WORKLOADS).split(",")) {

@@ -200,21 +200,22 @@ public final class PipelineBenchmark {
 
     private Workload load(String name) throws Exception {
         long rate = name.equals("hot") ? options.hotRate : options.lowRate;
+        int calls = name.equals("hot") ? options.hotCalls : options.calls;
         out.println();
-        out.println("Workload " + name + ": simulating " + options.calls + " calls at " + rate + " requests/s ...");
-        Workload workload = traffic(name, options.calls, rate);
+        out.println("Workload " + name + ": simulating " + calls + " calls at " + rate + " requests/s ...");
+        Workload workload = traffic(name, calls, rate);
         if (options.contenders.contains(Contender.PEER)) {
-            int peerCalls = Math.min(options.peerCalls, options.calls);
+            int peerCalls = Math.min(options.peerCalls, calls);
             out.println("  the intervalJoin peer's traffic: the same simulation, " + peerCalls + " calls");
             workload.peer = traffic(name + "-peer", peerCalls, rate);
         }
         if (options.contenders.contains(Contender.PIPELINE_QUARTER)) {
             out.println("  the same traffic, a quarter as long:");
-            workload.quarter = traffic(name + "-quarter", options.calls / 4, rate);
+            workload.quarter = traffic(name + "-quarter", calls / 4, rate);
         }
         if (options.contenders.contains(Contender.PIPELINE_SIXTEENTH)) {
             out.println("  the same traffic, a sixteenth as long:");
-            workload.sixteenth = traffic(name + "-sixteenth", options.calls / 16, rate);
+            workload.sixteenth = traffic(name + "-sixteenth", calls / 16, rate);
         }
         return workload;
     }

@@ -61,7 +61,7 @@ final class StateSampler implements Runnable {
         while (running) {
             try {
                 long buffered = probe.metricSum(gauge);
-                long live = probe.metricSum("estimate-live-data-size");
+                long live = probe.metricSum("rocksdb_estimate-live-data-size");
                 long[] checkpoint = probe.latestCheckpoint();
                 synchronized (this) {
                     peakBuffered = Math.max(peakBuffered, buffered);
