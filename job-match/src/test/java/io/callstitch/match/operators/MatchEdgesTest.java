@@ -89,6 +89,11 @@ class MatchEdgesTest {
         assertTrue(harness.extractOutputValues().isEmpty(), "nothing is final before the bucket closes");
         assertEquals(6, bufferedCalls(), "three calls, each buffered as a child and as a parent");
         harness.processWatermark(buckets.closesAt(1));
+        for (EdgePiece piece : harness.extractOutputValues()) {
+            assertEquals(buckets.closesAt(1), piece.getWrittenAtMs(), "how far job-match had got: the bucket's close");
+            assertEquals(0, piece.getWriterSubtask());
+            assertEquals(1, piece.getWriters());
+        }
         Map<String, List<String>> answers = answers();
         assertEquals(List.of("id1", "id2"), answers.get("id3 CHILD"));
         assertEquals(List.of("id3"), answers.get("id1 PARENT"));
@@ -122,6 +127,7 @@ class MatchEdgesTest {
         for (EdgePiece piece : pieces) {
             assertTrue(piece.getLate());
             assertEquals(List.of(), piece.getIds());
+            assertEquals(buckets.closesAt(5), piece.getWrittenAtMs(), "a late piece carries the watermark it was written at");
         }
         assertNothingLeft();
     }
