@@ -33,6 +33,10 @@ import org.apache.flink.util.Collector;
  * <p>A call arriving after its bucket closed is not dropped: it is written at once as a piece marked
  * late, with no ids (nothing of its bucket is buffered any more).
  *
+ * <p>Every piece says how far this subtask had got when it was written (the bucket's close time, or the
+ * watermark for a late piece) and which subtask of how many wrote it: job-assemble's event time, which
+ * drives its safety net, is the slowest subtask's progress.
+ *
  * <p>State: two append-only lists per key (appending does not read the list, which is cheap on
  * RocksDB), one event-time timer per key, and per subtask the number of call copies buffered (in
  * operator state, so the gauge survives restarts; after a rescale the sum over subtasks stays exact).
@@ -52,6 +56,8 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     private transient Counter bucketsClosed;
     private transient ListState<Long> bufferedState;
     private transient long buffered;
+    private transient int subtask;
+    private transient int subtasks;
 
     public MatchEdges(Buckets buckets) {
         this.buckets = buckets;
@@ -59,6 +65,8 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
 
     @Override
     public void open(Configuration parameters) {
+        subtask = getRuntimeContext().getIndexOfThisSubtask();
+        subtasks = getRuntimeContext().getNumberOfParallelSubtasks();
         AvroTypeInfo<Call> callType = new AvroTypeInfo<>(Call.class);
         children = getRuntimeContext().getListState(new ListStateDescriptor<>("children", callType));
         parents = getRuntimeContext().getListState(new ListStateDescriptor<>("parents", callType));
@@ -133,7 +141,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         }
         // the constructor, not the builder: a builder validates and copies every field, once per piece
         out.collect(new EdgePiece(call, role, bucket, ids, buckets.pieces(call), late, buckets.isOverMaxLatency(call), writtenAtMs,
-                getRuntimeContext().getIndexOfThisSubtask(), getRuntimeContext().getNumberOfParallelSubtasks()));
+                subtask, subtasks));
         piecesWritten.inc();
     }
 
