@@ -70,11 +70,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -496,11 +493,6 @@ public final class PipelineBenchmark {
     }
 
     private Result read(String topic, long expected, Workload check, AtomicLong peakHeap) throws Exception {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", kafka.bootstrap());
-        props.setProperty("isolation.level", "read_committed");
-        props.setProperty("enable.auto.commit", "false");
-        props.setProperty("max.poll.records", "5000");
         AvroBytes<StitchedCall> avro = new AvroBytes<>(StitchedCall.class);
         List<StitchedCall> stitched = new ArrayList<>();
         Map<String, Long> appendTimes = new HashMap<>();
@@ -509,13 +501,7 @@ public final class PipelineBenchmark {
         long last = Long.MIN_VALUE;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.runTimeoutSeconds);
         long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic)) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicIo.fromBeginning(kafka.bootstrap(), topic, true)) {
             while (count < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (check == null && isMark(record)) {
@@ -562,20 +548,12 @@ public final class PipelineBenchmark {
 
     /** The broker's append time of the earliest record of the topic, committed or not. */
     private long firstAppendTime(String topic) {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", kafka.bootstrap());
-        props.setProperty("enable.auto.commit", "false");
         long first = Long.MAX_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic)) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicIo.fromBeginning(kafka.bootstrap(), topic, false)) {
+            int partitions = consumer.assignment().size();
             Map<Integer, Boolean> heard = new HashMap<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (heard.size() < partitions.size() && System.nanoTime() < deadline) {
+            while (heard.size() < partitions && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (heard.putIfAbsent(record.partition(), true) == null) {
                         first = Math.min(first, record.timestamp());

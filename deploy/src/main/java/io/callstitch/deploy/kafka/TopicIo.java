@@ -56,25 +56,35 @@ public final class TopicIo {
     }
 
     /**
+     * A consumer of every partition of the topic from its first offset, with no group: what a downstream
+     * reader sees ({@code readCommitted}), or every record the broker holds.
+     */
+    public static KafkaConsumer<byte[], byte[]> fromBeginning(String bootstrap, String topic, boolean readCommitted) {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        props.setProperty("isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
+        props.setProperty("enable.auto.commit", "false");
+        props.setProperty("max.poll.records", "5000");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : consumer.partitionsFor(topic)) {
+            partitions.add(new TopicPartition(topic, info.partition()));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    /**
      * Reads the topic from the start with read_committed until {@code done} holds for what was read,
      * or the deadline passes; then keeps reading for {@code settle} more, so that a record written
      * twice would be seen too.
      */
     public static <T extends SpecificRecordBase> List<T> readUntil(String bootstrap, String topic, Class<T> type,
             Predicate<List<T>> done, Duration deadline, Duration settle) throws Exception {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", bootstrap);
-        props.setProperty("isolation.level", "read_committed");
-        props.setProperty("enable.auto.commit", "false");
         AvroBytes<T> avro = new AvroBytes<>(type);
         List<T> read = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo info : consumer.partitionsFor(topic)) {
-                partitions.add(new TopicPartition(topic, info.partition()));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = fromBeginning(bootstrap, topic, true)) {
             long end = System.nanoTime() + deadline.toNanos();
             long settleEnd = Long.MAX_VALUE;
             while (System.nanoTime() < Math.min(end, settleEnd)) {
