@@ -11,6 +11,7 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.junit.jupiter.api.Test;
 
+/** What is its own: pieces as the words of job-match's subtasks. Restarts and rescaling: UpstreamMarkWatermarksTest, on the same SlowestWriter. */
 class JobMatchProgressTest {
     private final List<Long> emitted = new ArrayList<>();
     private final WatermarkOutput output = new WatermarkOutput() {
@@ -35,24 +36,6 @@ class JobMatchProgressTest {
         assertEquals(List.of(500L), emitted);
         piece(1, 2, 2_000);
         assertEquals(List.of(500L, 2_000L), emitted);
-    }
-
-    @Test
-    void aRestartedSubtaskMovesNothingBack() {
-        piece(0, 1, 5_000);
-        piece(0, 1, 1_000);
-        assertEquals(List.of(5_000L), emitted);
-    }
-
-    @Test
-    void anotherParallelismStartsTheCountAfresh() {
-        piece(0, 2, 1_000);
-        piece(1, 2, 1_000);
-        piece(0, 3, 2_000);
-        piece(1, 3, 2_000);
-        assertEquals(List.of(1_000L), emitted, "subtask 2 of 3 not heard from yet");
-        piece(2, 3, 3_000);
-        assertEquals(List.of(1_000L, 2_000L), emitted);
     }
 
     private void piece(int subtask, int subtasks, long writtenAtMs) {

@@ -16,11 +16,10 @@ public final class KafkaWriter {
     private KafkaWriter() {}
 
     /**
-     * @param recordsPerSecond 0 writes as fast as the broker takes them
-     * @param heartbeatAtMs the time of the closing heartbeat in every partition
+     * A producer that keeps the order records are sent in, as a probe fleet's delivery order: one
+     * request in flight, idempotent, every write acknowledged by all replicas.
      */
-    public static void write(String bootstrap, String topic, List<byte[]> records, long recordsPerSecond, long heartbeatAtMs,
-            PrintStream progress) throws InterruptedException {
+    public static KafkaProducer<byte[], byte[]> probeProducer(String bootstrap) {
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", bootstrap);
         props.setProperty("acks", "all");
@@ -31,7 +30,16 @@ public final class KafkaWriter {
         props.setProperty("enable.idempotence", "true");
         props.setProperty("max.in.flight.requests.per.connection", "1");
         props.setProperty("linger.ms", "5");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * @param recordsPerSecond 0 writes as fast as the broker takes them
+     * @param heartbeatAtMs the time of the closing heartbeat in every partition
+     */
+    public static void write(String bootstrap, String topic, List<byte[]> records, long recordsPerSecond, long heartbeatAtMs,
+            PrintStream progress) throws InterruptedException {
+        try (KafkaProducer<byte[], byte[]> producer = probeProducer(bootstrap)) {
             SendFailure failure = new SendFailure();
             int partitions = producer.partitionsFor(topic).size();
             long began = System.nanoTime();

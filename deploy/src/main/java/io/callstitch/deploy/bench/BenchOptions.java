@@ -43,7 +43,7 @@ public final class BenchOptions {
     public static final Flag<String> ONLY = Flag.text("only", "all",
             "contenders to run, comma-separated: pipeline, pipeline-quarter, pipeline-sixteenth, rekey, match, assemble, ceiling-a,"
                     + " ceiling-b, peer (match and assemble need pipeline)");
-    public static final Flag<Long> LATENCY_SECONDS = Flag.nonNegativeLong("latency-seconds", "150",
+    public static final Flag<Long> LATENCY_SECONDS = Flag.nonNegativeLong("latency-seconds", "120",
             "after the rounds, live traffic at half the pipeline's rate for this long, to measure its latency; 0 = none");
     public static final Flag<Integer> PEER_CALLS = Flag.positiveInt("peer-calls", "20000",
             "calls of the same simulation for the intervalJoin peer, which is too slow for the whole workload");
@@ -54,15 +54,15 @@ public final class BenchOptions {
             "the local Flink's state.backend (rocksdb or filesystem), for jobs that do not choose their own");
     public static final Flag<String> REKEY_FLAGS = Flag.optionalText("rekey-flags", "more flags for job-rekey, space-separated");
     public static final Flag<String> MATCH_FLAGS = Flag.optionalText("match-flags", "more flags for job-match, space-separated");
-    public static final Flag<String> ASSEMBLE_FLAGS = Flag.optionalText("assemble-flags",
-            "more flags for job-assemble, space-separated, e.g. '--state-backend rocksdb'");
+    public static final Flag<String> ASSEMBLE_FLAGS = Flag.text("assemble-flags", "--state-backend heap",
+            "more flags for job-assemble, space-separated; none for no more (then it runs on --cluster-state-backend)");
     public static final Flag<Integer> KAFKA_PORT = Flag.positiveInt("kafka-port", "19392", "loopback port of the benchmark's broker");
     public static final Flag<Integer> KAFKA_CONTROLLER_PORT = Flag.positiveInt("kafka-controller-port", "19393",
             "loopback port of the broker's KRaft controller");
     public static final Flag<Integer> FLINK_PORT = Flag.positiveInt("flink-port", "18391", "loopback port of the local Flink's REST API");
     public static final Flag<String> DATA_DIR = Flag.text("data-dir", ".local/bench", "broker data and checkpoints (wiped at each start)");
     public static final Flag<Long> SEED = Flag.nonNegativeLong("seed", "7", "seed of the simulated traffic");
-    public static final Flag<Long> RUN_TIMEOUT_SECONDS = Flag.positiveLong("run-timeout-seconds", "900",
+    public static final Flag<Long> RUN_TIMEOUT_SECONDS = Flag.positiveLong("run-timeout-seconds", "300",
             "give up on a run that has not written all its records by then");
 
     public static final FlagSet FLAGS = new FlagSet("bench-pipeline",
@@ -158,7 +158,7 @@ public final class BenchOptions {
     }
 
     private static List<String> words(String text) {
-        return text == null || text.isBlank() ? List.of() : Arrays.asList(text.trim().split("\\s+"));
+        return text == null || text.isBlank() || text.equals(Flag.NONE) ? List.of() : Arrays.asList(text.trim().split("\\s+"));
     }
 
     static BenchOptions parse(String[] args, PrintStream helpOut) throws UsageException, Cli.HelpShown {

@@ -1,6 +1,7 @@
 package io.callstitch.deploy.bench;
 
 import io.callstitch.schema.Call;
+import io.callstitch.simulator.KafkaWriter;
 import io.callstitch.simulator.ProbeJson;
 import io.callstitch.simulator.SendFailure;
 import io.callstitch.simulator.Simulation;
@@ -11,12 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Traffic at a higher rate with the same shape: several copies of one simulated system side by side,
@@ -92,12 +91,6 @@ final class LiveTraffic {
      * heartbeat at {@code heartbeatAtMs} into every partition; notes each call's send time.
      */
     void send(String bootstrap, String topic, Map<String, Long> sentAt, long heartbeatAtMs) {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", bootstrap);
-        props.setProperty("acks", "all");
-        props.setProperty("enable.idempotence", "true");
-        props.setProperty("max.in.flight.requests.per.connection", "1");
-        props.setProperty("linger.ms", "5");
         PriorityQueue<int[]> heads = new PriorityQueue<>((a, b) -> Long.compare(copies.get(a[0]).get(a[1]).endMs,
                 copies.get(b[0]).get(b[1]).endMs));
         for (int copy = 0; copy < copies.size(); copy++) {
@@ -106,7 +99,7 @@ final class LiveTraffic {
             }
         }
         SendFailure failure = new SendFailure();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaWriter.probeProducer(bootstrap)) {
             int partitions = producer.partitionsFor(topic).size();
             long i = 0;
             while (!heads.isEmpty()) {

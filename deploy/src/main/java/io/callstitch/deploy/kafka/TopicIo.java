@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.function.Predicate;
 import io.callstitch.common.AvroBytes;
+import io.callstitch.simulator.KafkaWriter;
 import io.callstitch.simulator.ProbeJson;
 import io.callstitch.simulator.SendFailure;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -17,7 +18,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Writing raw records the way the probes do, and reading a topic back as a downstream reader would:
@@ -31,16 +31,7 @@ public final class TopicIo {
      * a heartbeat at {@code heartbeatAtMs} into every partition: the traffic's time has passed there.
      */
     public static void produceRoundRobin(String bootstrap, String topic, List<byte[]> records, long heartbeatAtMs) {
-        Properties props = new Properties();
-        props.setProperty("bootstrap.servers", bootstrap);
-        props.setProperty("acks", "all");
-        // a retried batch must not land behind later ones: the delivery order is part of the test traffic.
-        // One request in flight: with more, a batch refused by a partition whose leader is still being
-        // elected puts the idempotent producer's later batches out of sequence, and it can stall until
-        // they expire
-        props.setProperty("enable.idempotence", "true");
-        props.setProperty("max.in.flight.requests.per.connection", "1");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaWriter.probeProducer(bootstrap)) {
             SendFailure failure = new SendFailure();
             int partitions = producer.partitionsFor(topic).size();
             for (int i = 0; i < records.size(); i++) {

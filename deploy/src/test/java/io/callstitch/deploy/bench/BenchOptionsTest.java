@@ -19,7 +19,8 @@ class BenchOptionsTest {
         assertEquals(List.of(Contender.values()), options.contenders);
         assertEquals(List.of("low", "hot"), options.workloads);
         assertEquals(3, options.runs);
-        assertEquals(List.of(), options.assembleFlags);
+        assertEquals(List.of("--state-backend", "heap"), options.assembleFlags, "job-assemble as deployed: on the heap");
+        assertEquals(List.of(), BenchOptions.parse(new String[] {"--assemble-flags", "none"}, NO_HELP).assembleFlags);
     }
 
     @Test
@@ -45,7 +46,7 @@ class BenchOptionsTest {
 
     @Test
     void extraJobFlagsAreSplitIntoWords() throws Exception {
-        BenchOptions options = BenchOptions.parse(new String[] {"--assemble-flags=--state-backend heap"}, NO_HELP);
-        assertEquals(List.of("--state-backend", "heap"), options.assembleFlags);
+        BenchOptions options = BenchOptions.parse(new String[] {"--match-flags=--bucket-ms 500"}, NO_HELP);
+        assertEquals(List.of("--bucket-ms", "500"), options.matchFlags);
     }
 }
