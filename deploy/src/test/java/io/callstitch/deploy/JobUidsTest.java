@@ -13,6 +13,7 @@ import io.callstitch.schema.StitchedCall;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import io.callstitch.match.Buckets;
 import io.callstitch.match.MatchJob;
+import io.callstitch.match.MatchOptions;
 import io.callstitch.rekey.RekeyJob;
 import io.callstitch.rekey.RekeyOptions;
 import io.callstitch.rekey.WhenQuiet;
@@ -53,7 +54,7 @@ class JobUidsTest {
     void jobMatchHasAUidOnEveryOperatorAndSink() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         MatchJob.build(env.fromCollection(List.of(), new AvroTypeInfo<>(ByIpRecord.class)).uid("match-source"),
-                new DiscardingSink<>(), new Buckets(1000, 20_000));
+                new DiscardingSink<>(), new Buckets(1000, 20_000), MatchOptions.defaultCallers());
         assertEquals(Set.of("match-source", "match-fan-out", "match-edges", "match-sink"), uidsOf(env));
     }
 

@@ -37,7 +37,7 @@ public final class CallAssembly {
     public static AssemblyState start(EdgePiece piece, long timeoutAtMs) {
         // constructors, not builders: a builder validates and copies every field, once per record
         AssemblyState state = new AssemblyState(piece.getCall(), piece.getPieces(), false, new ArrayList<>(2), List.of(), List.of(),
-                false, false, timeoutAtMs);
+                null, null, false, false, timeoutAtMs);
         add(state, piece);
         return state;
     }
@@ -60,6 +60,8 @@ public final class CallAssembly {
                 }
                 state.setChildSeen(true);
                 state.setParents(piece.getIds());
+                state.setBestParent(piece.getBestParent());
+                state.setBestParentConfidence(piece.getBestParentConfidence());
                 break;
             case PARENT:
                 if (state.getParentBuckets().contains(piece.getBucket())) {
@@ -95,7 +97,8 @@ public final class CallAssembly {
         }
         Call call = state.getCall();
         return new StitchedCall(call.getId(), call.getSrcIp(), call.getDstIp(), call.getStartAtMs(), call.getLatencyMsec(),
-                call.getEndAtMs(), sortedDistinct(state.getParents()), sortedDistinct(state.getChildren()), status);
+                call.getEndAtMs(), sortedDistinct(state.getParents()), sortedDistinct(state.getChildren()), status, state.getBestParent(),
+                state.getBestParentConfidence());
     }
 
     private static List<String> append(List<String> soFar, List<String> more) {

@@ -59,7 +59,7 @@ class ChainsFormatsTest {
 
     @Test
     void stitchedCallsInJsonAreReadAndOtherRecordsSkipped() {
-        StitchedCall call = new StitchedCall("a", "10.0.0.1", "10.0.0.2", 0L, 5L, 5L, List.of(), List.of("b"), Status.OK);
+        StitchedCall call = new StitchedCall("a", "10.0.0.1", "10.0.0.2", 0L, 5L, 5L, List.of(), List.of("b"), Status.OK, null, null);
         ChainsKafka.StitchedJsonSource source = new ChainsKafka.StitchedJsonSource();
         List<StitchedCall> read = new ArrayList<>();
         Collector<StitchedCall> out = new Collector<>() {

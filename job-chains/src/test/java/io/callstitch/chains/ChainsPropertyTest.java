@@ -84,9 +84,9 @@ class ChainsPropertyTest {
             String dst = hosts[random.nextInt(hosts.length)];
             long start = random.nextInt(12) * 5L;
             long end = start + random.nextInt(8) * 5L;
-            calls.add(new StitchedCall("c" + calls.size(), src, dst, start, end - start, end, List.of(), List.of(), Status.OK));
+            calls.add(new StitchedCall("c" + calls.size(), src, dst, start, end - start, end, List.of(), List.of(), Status.OK, null, null));
             if (random.nextInt(8) == 0) {
-                calls.add(new StitchedCall("c" + calls.size(), dst, src, start, end - start, end, List.of(), List.of(), Status.OK));
+                calls.add(new StitchedCall("c" + calls.size(), dst, src, start, end - start, end, List.of(), List.of(), Status.OK, null, null));
             }
         }
         return calls;
@@ -112,7 +112,7 @@ class ChainsPropertyTest {
             parents.sort(null);
             children.sort(null);
             stitched.add(new StitchedCall(call.getId(), call.getSrcIp(), call.getDstIp(), call.getStartAtMs(),
-                    call.getLatencyMsec(), call.getEndAtMs(), parents, children, Status.OK));
+                    call.getLatencyMsec(), call.getEndAtMs(), parents, children, Status.OK, null, null));
         }
         return stitched;
     }

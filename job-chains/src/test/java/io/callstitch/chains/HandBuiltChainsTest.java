@@ -161,7 +161,7 @@ class HandBuiltChainsTest {
     }
 
     static StitchedCall call(String id, String src, String dst, long start, long end, List<String> parents, List<String> children) {
-        return new StitchedCall(id, src, dst, start, end - start, end, parents, children, Status.OK);
+        return new StitchedCall(id, src, dst, start, end - start, end, parents, children, Status.OK, null, null);
     }
 
     private static ChainSummary summary(String root, String src, String dst, long start, long duration, int calls, int depth,

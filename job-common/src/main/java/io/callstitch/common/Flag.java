@@ -112,6 +112,14 @@ public final class Flag<T> implements Serializable {
         return defaultText == null;
     }
 
+    /** The default as a program gets it, for code that runs without a command line (tests, tools). */
+    public T defaultValue() {
+        if (defaultText == null) {
+            throw new IllegalStateException("flag --" + name + " has no default");
+        }
+        return parser.apply(defaultText);
+    }
+
     public String defaultText() {
         return defaultText;
     }

@@ -19,9 +19,11 @@ import java.util.Set;
 /**
  * A {@link StitchedCall} as one line of JSON, the optional format of {@code calls.stitched}:
  *
- * <pre>{"id":"id1","src_ip":"10.0.0.1","dst_ip":"10.0.0.2","start_at_ms":1000,"latency_msec":500,"end_at_ms":1500,"parents":[],"children":["id2"],"status":"OK"}</pre>
+ * <pre>{"id":"id2","src_ip":"10.0.0.2","dst_ip":"10.0.0.3","start_at_ms":1100,"latency_msec":200,"end_at_ms":1300,"parents":["id1"],"children":[],"status":"OK","best_parent":"id1","best_parent_confidence":1.0}</pre>
  *
- * <p>Always these names in this order, no whitespace, UTF-8, so equal calls give equal bytes.
+ * <p>Always these names in this order, no whitespace, UTF-8, so equal calls give equal bytes. The best
+ * parent and its confidence are {@code null} for a call without candidates; reading, they may be absent
+ * (lines written before they existed).
  */
 public final class StitchedJson {
     public static final String ID = "id";
@@ -33,6 +35,8 @@ public final class StitchedJson {
     public static final String PARENTS = "parents";
     public static final String CHILDREN = "children";
     public static final String STATUS = "status";
+    public static final String BEST_PARENT = "best_parent";
+    public static final String BEST_PARENT_CONFIDENCE = "best_parent_confidence";
 
     private static final List<String> FIELDS =
             List.of(ID, SRC_IP, DST_IP, START_AT_MS, LATENCY_MSEC, END_AT_MS, PARENTS, CHILDREN, STATUS);
@@ -56,6 +60,13 @@ public final class StitchedJson {
             writeIds(json, PARENTS, call.getParents());
             writeIds(json, CHILDREN, call.getChildren());
             json.writeStringField(STATUS, call.getStatus().name());
+            if (call.getBestParent() == null) {
+                json.writeNullField(BEST_PARENT);
+                json.writeNullField(BEST_PARENT_CONFIDENCE);
+            } else {
+                json.writeStringField(BEST_PARENT, call.getBestParent());
+                json.writeNumberField(BEST_PARENT_CONFIDENCE, call.getBestParentConfidence());
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write call " + call.getId() + " as JSON", e);
@@ -111,6 +122,12 @@ public final class StitchedJson {
                     case STATUS:
                         call.setStatus(status(json, name));
                         break;
+                    case BEST_PARENT:
+                        call.setBestParent(json.currentToken() == JsonToken.VALUE_NULL ? null : text(json, name));
+                        break;
+                    case BEST_PARENT_CONFIDENCE:
+                        call.setBestParentConfidence(json.currentToken() == JsonToken.VALUE_NULL ? null : probability(json, name));
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown field " + name);
                 }
@@ -123,6 +140,8 @@ public final class StitchedJson {
         for (String field : FIELDS) {
             expect(seen.contains(field), "missing field " + field);
         }
+        expect((call.getBestParent() == null) == (call.getBestParentConfidence() == null),
+                "fields " + BEST_PARENT + " and " + BEST_PARENT_CONFIDENCE + " must be null together");
         return call.build();
     }
 
@@ -154,6 +173,14 @@ public final class StitchedJson {
         }
         expect(json.currentToken() == JsonToken.END_ARRAY, "field " + name + " must be an array of strings");
         return ids;
+    }
+
+    private static double probability(JsonParser json, String name) throws IOException {
+        expect(json.currentToken() == JsonToken.VALUE_NUMBER_FLOAT || json.currentToken() == JsonToken.VALUE_NUMBER_INT,
+                "field " + name + " must be a number");
+        double value = json.getDoubleValue();
+        expect(value >= 0 && value <= 1, "field " + name + " must be between 0 and 1");
+        return value;
     }
 
     private static Status status(JsonParser json, String name) throws IOException {

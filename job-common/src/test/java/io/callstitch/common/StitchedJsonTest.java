@@ -20,10 +20,39 @@ class StitchedJsonTest {
     @Test
     void writesSeedExampleExactly() {
         String expected = "{\"id\":\"id1\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1000,"
-                + "\"latency_msec\":500,\"end_at_ms\":1500,\"parents\":[],\"children\":[\"id2\"],\"status\":\"OK\"}";
+                + "\"latency_msec\":500,\"end_at_ms\":1500,\"parents\":[],\"children\":[\"id2\"],\"status\":\"OK\","
+                + "\"best_parent\":null,\"best_parent_confidence\":null}";
 
         assertEquals(expected, StitchedJson.toJson(SEED_ID1));
         assertArrayEquals(expected.getBytes(StandardCharsets.UTF_8), StitchedJson.toBytes(SEED_ID1));
+    }
+
+    @Test
+    void writesTheBestParentAfterTheSeedsFields() {
+        StitchedCall id2 = StitchedCall.newBuilder(
+                stitched(call("id2", "10.0.0.2", "10.0.0.3", 1100, 1300), List.of("id1"), List.of(), Status.OK))
+                .setBestParent("id1").setBestParentConfidence(0.9731).build();
+
+        assertEquals("{\"id\":\"id2\",\"src_ip\":\"10.0.0.2\",\"dst_ip\":\"10.0.0.3\",\"start_at_ms\":1100,"
+                + "\"latency_msec\":200,\"end_at_ms\":1300,\"parents\":[\"id1\"],\"children\":[],\"status\":\"OK\","
+                + "\"best_parent\":\"id1\",\"best_parent_confidence\":0.9731}", StitchedJson.toJson(id2));
+        assertEquals(id2, StitchedJson.parse(StitchedJson.toJson(id2)));
+    }
+
+    @Test
+    void readsLinesWrittenBeforeTheBestParent() {
+        String seedLine = "{\"id\":\"id1\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1000,"
+                + "\"latency_msec\":500,\"end_at_ms\":1500,\"parents\":[],\"children\":[\"id2\"],\"status\":\"OK\"}";
+
+        assertEquals(SEED_ID1, StitchedJson.parse(seedLine));
+    }
+
+    @Test
+    void refusesABestParentWithoutItsConfidence() {
+        String line = StitchedJson.toJson(SEED_ID1).replace("\"best_parent\":null", "\"best_parent\":\"id0\"");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StitchedJson.parse(line));
+        assertTrue(e.getMessage().contains("null together"), e.getMessage());
     }
 
     @Test
@@ -116,6 +145,6 @@ class StitchedJsonTest {
 
     private static StitchedCall stitched(Call call, List<String> parents, List<String> children, Status status) {
         return new StitchedCall(call.getId(), call.getSrcIp(), call.getDstIp(), call.getStartAtMs(), call.getLatencyMsec(),
-                call.getEndAtMs(), parents, children, status);
+                call.getEndAtMs(), parents, children, status, null, null);
     }
 }

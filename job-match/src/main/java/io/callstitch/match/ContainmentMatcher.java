@@ -25,6 +25,22 @@ public final class ContainmentMatcher {
     }
 
     public static void match(List<Call> parents, List<Call> children, EdgeSink sink) {
+        match(parents, children, 0, sink);
+    }
+
+    /** The rule itself: does {@code parent}'s interval contain {@code child}'s (the ips aside)? */
+    public static boolean contains(Call parent, Call child) {
+        return parent.getStartAtMs() <= child.getStartAtMs() && parent.getEndAtMs() >= child.getEndAtMs()
+                && !parent.getId().equals(child.getId());
+    }
+
+    /**
+     * Every pair where the parent's interval, widened by {@code slackMs} at both ends, contains the child's:
+     * {@code p.start - slack <= c.start && p.end + slack >= c.end}. With slack 0 these are exactly the
+     * rule's edges; a slack of a few ms also finds callers whose clock runs a little apart from the
+     * child's host (for the best parent only: {@link #contains} stays the rule).
+     */
+    public static void match(List<Call> parents, List<Call> children, long slackMs, EdgeSink sink) {
         int m = parents.size();
         int n = children.size();
         if (m == 0 || n == 0) {
@@ -48,11 +64,11 @@ public final class ContainmentMatcher {
         for (int ci : childrenByStart) {
             Call child = children.get(ci);
             // inclusive: a parent starting at the same ms as the child is active for it
-            while (next < m && parents.get(parentsByStart[next]).getStartAtMs() <= child.getStartAtMs()) {
+            while (next < m && parents.get(parentsByStart[next]).getStartAtMs() - slackMs <= child.getStartAtMs()) {
                 active.set(rankOf[parentsByStart[next]]);
                 next++;
             }
-            for (int rank = active.nextSetBit(firstAtLeast(sortedEnds, child.getEndAtMs()));
+            for (int rank = active.nextSetBit(firstAtLeast(sortedEnds, child.getEndAtMs() - slackMs));
                     rank >= 0; rank = active.nextSetBit(rank + 1)) {
                 int pi = byEnd[rank];
                 if (!parents.get(pi).getId().equals(child.getId())) {

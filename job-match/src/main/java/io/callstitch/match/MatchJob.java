@@ -6,6 +6,7 @@ import io.callstitch.common.JobMain;
 import io.callstitch.common.KafkaEnds;
 import io.callstitch.common.KafkaTopics;
 import io.callstitch.common.UsageException;
+import io.callstitch.match.caller.ModelSettings;
 import io.callstitch.match.operators.FanOutToBuckets;
 import io.callstitch.match.operators.MatchEdges;
 import io.callstitch.schema.ByIpRecord;
@@ -24,7 +25,7 @@ import org.apache.flink.streaming.connectors.kafka.FlinkKafkaConsumer;
  *
  * <pre>
  * calls.by-ip --marks become watermarks per partition--> fan out to (ip, bucket) keys
- *   --keyBy (ip, bucket)--> match edges when the bucket closes --> calls.edges (key: call id)
+ *   --keyBy (ip, bucket)--> match edges and pick best parents when the bucket closes --> calls.edges (key: call id)
  * </pre>
  */
 public final class MatchJob {
@@ -48,24 +49,25 @@ public final class MatchJob {
         build(byIp,
                 KafkaEnds.sink(options.kafka, options.outputTopic,
                         new AvroKafkaSerializer<>(options.outputTopic, EdgePiece.class, piece -> piece.getCall().getId())),
-                options.buckets)
+                options.buckets, options.callers)
                 // the Kafka sink's transactional ids derive from its task name: naming the topic keeps two
                 // deployments that write to different topics from fencing each other's transactions
                 .name("Write edge pieces to " + options.outputTopic);
     }
 
     /** The whole job between its ends: calls by ip carrying watermarks in, edge pieces out. */
-    public static DataStreamSink<EdgePiece> build(DataStream<ByIpRecord> byIp, SinkFunction<EdgePiece> sink, Buckets buckets) {
-        return match(byIp, buckets).addSink(sink).uid("match-sink").name("Write edge pieces");
+    public static DataStreamSink<EdgePiece> build(DataStream<ByIpRecord> byIp, SinkFunction<EdgePiece> sink, Buckets buckets,
+            ModelSettings callers) {
+        return match(byIp, buckets, callers).addSink(sink).uid("match-sink").name("Write edge pieces");
     }
 
     /** The operators of job-match without Kafka, for the file mode and tests. */
-    public static DataStream<EdgePiece> match(DataStream<ByIpRecord> byIp, Buckets buckets) {
+    public static DataStream<EdgePiece> match(DataStream<ByIpRecord> byIp, Buckets buckets, ModelSettings callers) {
         return byIp
                 .flatMap(new FanOutToBuckets(buckets)).returns(TypeInformation.of(BucketedCall.class))
                 .uid("match-fan-out").name("Fan calls out to (ip, bucket) keys")
                 .keyBy(BucketedCall::key, Types.STRING)
-                .process(new MatchEdges(buckets)).returns(new AvroTypeInfo<>(EdgePiece.class))
+                .process(new MatchEdges(buckets, callers)).returns(new AvroTypeInfo<>(EdgePiece.class))
                 .uid("match-edges").name("Match edges per ip and bucket");
     }
 }

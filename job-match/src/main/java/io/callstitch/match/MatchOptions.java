@@ -9,6 +9,7 @@ import io.callstitch.common.Flag;
 import io.callstitch.common.FlagSet;
 import io.callstitch.common.KafkaJobOptions;
 import io.callstitch.common.UsageException;
+import io.callstitch.match.caller.ModelSettings;
 
 /** The flags of job-match. */
 public final class MatchOptions implements Serializable {
@@ -23,6 +24,28 @@ public final class MatchOptions implements Serializable {
             "longest call latency stitched exactly (L); longer calls are stitched best-effort as LATENCY_ABOVE_MAX");
     public static final Flag<Long> BUCKET_MS = Flag.positiveLong("bucket-ms", "1000",
             "width of the time buckets that spread one ip over many keys; a bucket's state is dropped once final");
+    public static final Flag<Long> CALLER_HALF_LIFE_MS = Flag.positiveLong("caller-half-life-ms", "600000",
+            "event time after which what the best-parent model learned counts half");
+    public static final Flag<Integer> CALLER_MAX_KINDS = Flag.positiveInt("caller-max-kinds", "20000",
+            "most (caller, callee) kinds the best-parent model of one subtask holds (about 1 KB each)");
+
+    public static final Flag<Integer> CALLER_TOLERANCE_MS = Flag.of("caller-tolerance-ms", "auto",
+            "how many ms a caller's interval may miss its child's (clock skew) and still be the best parent; auto: per host, from the data (0-"
+                    + ModelSettings.MAX_AUTO_TOLERANCE_MS + ")",
+            text -> {
+                if (text.equals("auto")) {
+                    return ModelSettings.AUTO;
+                }
+                try {
+                    int value = Integer.parseInt(text);
+                    if (value >= 0 && value <= 1000) {
+                        return value;
+                    }
+                } catch (NumberFormatException e) {
+                    // the message below says what is accepted
+                }
+                throw new IllegalArgumentException("must be auto or a whole number from 0 to 1000, got '" + text + "'");
+            });
 
     public static final FlagSet FLAGS = new FlagSet("job-match",
             "Reads calls filed by ip, finds every parent->child edge per (ip, time bucket) once the watermark\n"
@@ -33,17 +56,28 @@ public final class MatchOptions implements Serializable {
     public final String inputTopic;
     public final String outputTopic;
     public final Buckets buckets;
+    public final ModelSettings callers;
 
     private MatchOptions(FlagSet.Values values) throws UsageException {
         this.kafka = new KafkaJobOptions(values, GROUP_ID);
         this.inputTopic = values.get(INPUT_TOPIC);
         this.outputTopic = values.get(OUTPUT_TOPIC);
         this.buckets = bucketsFrom(values);
+        this.callers = callersFrom(values);
     }
 
     /** The flags that shape the matching, for programs (the file mode) that run it without Kafka. */
     public static List<Flag<?>> settingsFlags() {
-        return List.of(MAX_LATENCY_MS, BUCKET_MS);
+        return List.of(MAX_LATENCY_MS, BUCKET_MS, CALLER_HALF_LIFE_MS, CALLER_MAX_KINDS, CALLER_TOLERANCE_MS);
+    }
+
+    /** The best-parent model's settings at their defaults. */
+    public static ModelSettings defaultCallers() {
+        return new ModelSettings(CALLER_HALF_LIFE_MS.defaultValue(), CALLER_MAX_KINDS.defaultValue(), CALLER_TOLERANCE_MS.defaultValue());
+    }
+
+    public static ModelSettings callersFrom(FlagSet.Values values) {
+        return new ModelSettings(values.get(CALLER_HALF_LIFE_MS), values.get(CALLER_MAX_KINDS), values.get(CALLER_TOLERANCE_MS));
     }
 
     public static Buckets bucketsFrom(FlagSet.Values values) throws UsageException {

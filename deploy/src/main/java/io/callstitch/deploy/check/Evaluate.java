@@ -46,6 +46,11 @@ public final class Evaluate {
             return;
         }
         System.out.print(evaluation.table());
+        String calibration = evaluation.calibrationTable();
+        if (!calibration.isEmpty()) {
+            System.out.println();
+            System.out.print(calibration);
+        }
         if (evaluation.differences > 0) {
             System.out.println("Differences from the rule, e.g.: " + evaluation.differenceExamples);
             System.exit(1);

@@ -27,6 +27,9 @@ public final class Evaluation {
     public long trueEdgesFound;
     public long parentEntries;
     public long childrenWithSeveralParents;
+    /** With the truth: callstitch's best parents, and the tightest containing parent on the same calls. */
+    public BestParentScore bestParent;
+    public BestParentScore tightest;
 
     public static Evaluation of(Collection<Call> calls, Collection<StitchedCall> stitched, Map<String, String> truthParents) {
         Evaluation e = new Evaluation();
@@ -69,6 +72,8 @@ public final class Evaluation {
                     e.childrenWithSeveralParents += stitchedCall.getParents().size() > 1 ? 1 : 0;
                 }
             }
+            e.bestParent = BestParentScore.ofBestParents(calls, byId, truthParents);
+            e.tightest = BestParentScore.ofTightest(calls, expected, truthParents);
         }
         return e;
     }
@@ -93,6 +98,28 @@ public final class Evaluation {
             t.append("| recall of true edges | ").append(percent(trueEdgesFound, trueEdges)).append(" |\n");
             t.append("| precision of the parents lists | ").append(percent(trueEdgesFound, parentEntries)).append(" |\n");
             t.append("| children with more than one candidate parent | ").append(percent(childrenWithSeveralParents, trueEdges)).append(" |\n");
+            t.append("| best parent right, per edge | ").append(percent(bestParent.edgesRight, bestParent.edges)).append(" |\n");
+            t.append("| best parent right, per trace | ").append(percent(bestParent.tracesRight, bestParent.traces)).append(" |\n");
+            t.append("| the 80% most confident best parents right | ")
+                    .append(Double.isNaN(bestParent.top80Accuracy) ? "n/a" : String.format("%.2f%%", 100 * bestParent.top80Accuracy)).append(" |\n");
+            t.append("| tightest containing parent right, per edge | ").append(percent(tightest.edgesRight, tightest.edges)).append(" |\n");
+            t.append("| tightest containing parent right, per trace | ").append(percent(tightest.tracesRight, tightest.traces)).append(" |\n");
+        }
+        return t.toString();
+    }
+
+    /** With the truth: best parents by confidence, as one Markdown table (empty without the truth). */
+    public String calibrationTable() {
+        if (bestParent == null) {
+            return "";
+        }
+        StringBuilder t = new StringBuilder("| confidence | picks | mean confidence | right |\n|---|---:|---:|---:|\n");
+        double[] bounds = BestParentScore.CALIBRATION_BOUNDS;
+        for (int bin = 0; bin < bestParent.binPicks.length; bin++) {
+            long picks = bestParent.binPicks[bin];
+            t.append(String.format("| %.2f-%.2f | %d | %s | %s |%n", bounds[bin], Math.min(1.0, bounds[bin + 1]), picks,
+                    picks == 0 ? "-" : String.format("%.3f", bestParent.binConfidence[bin]),
+                    picks == 0 ? "-" : String.format("%.3f", (double) bestParent.binRight[bin] / picks)));
         }
         return t.toString();
     }

@@ -65,7 +65,7 @@ public final class StitchFile {
                             new AvroTypeInfo<>(ParsedInput.class))
                     .setParallelism(1)
                     .assignTimestampsAndWatermarks(QuietPartitionWatermarks.of(options.rekey)).setParallelism(1);
-            StitchPipeline.Outputs outputs = StitchPipeline.stitch(parsed, options.rekey, options.buckets, options.assemblyTimeoutMs);
+            StitchPipeline.Outputs outputs = StitchPipeline.stitch(parsed, options.rekey, options.buckets, options.callers, options.assemblyTimeoutMs);
             outputs.stitched.addSink(new LineFileSink<>(stitchedParts.toString(), StitchedJson::toJson))
                     .setParallelism(1).name("Write stitched calls");
             outputs.deadLetters.addSink(new LineFileSink<>(options.deadLetterOut.toString(), DeadLetterJson::write))

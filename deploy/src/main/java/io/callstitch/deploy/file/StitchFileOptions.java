@@ -13,6 +13,7 @@ import io.callstitch.common.FlagSet;
 import io.callstitch.common.UsageException;
 import io.callstitch.match.Buckets;
 import io.callstitch.match.MatchOptions;
+import io.callstitch.match.caller.ModelSettings;
 import io.callstitch.rekey.InputFormat;
 import io.callstitch.rekey.RekeyOptions;
 
@@ -37,6 +38,7 @@ public final class StitchFileOptions {
     public final InputFormat inputFormat;
     public final RekeyOptions.Settings rekey;
     public final Buckets buckets;
+    public final ModelSettings callers;
     public final long assemblyTimeoutMs;
 
     private StitchFileOptions(FlagSet.Values values) throws UsageException {
@@ -52,6 +54,7 @@ public final class StitchFileOptions {
         this.inputFormat = values.get(RekeyOptions.INPUT_FORMAT);
         this.rekey = RekeyOptions.Settings.forBoundedInput(values);
         this.buckets = MatchOptions.bucketsFrom(values);
+        this.callers = MatchOptions.callersFrom(values);
         this.assemblyTimeoutMs = values.get(AssembleOptions.ASSEMBLY_TIMEOUT_MS);
     }
 

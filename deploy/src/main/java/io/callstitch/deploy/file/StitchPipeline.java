@@ -3,6 +3,7 @@ package io.callstitch.deploy.file;
 import io.callstitch.assemble.AssembleJob;
 import io.callstitch.match.Buckets;
 import io.callstitch.match.MatchJob;
+import io.callstitch.match.caller.ModelSettings;
 import io.callstitch.rekey.RekeyJob;
 import io.callstitch.rekey.RekeyOptions;
 import io.callstitch.schema.DeadLetter;
@@ -36,9 +37,9 @@ public final class StitchPipeline {
      *     with {@code QuietPartitionWatermarks}
      */
     public static Outputs stitch(DataStream<ParsedInput> parsed, RekeyOptions.Settings rekey, Buckets buckets,
-            long assemblyTimeoutMs) {
+            ModelSettings callers, long assemblyTimeoutMs) {
         RekeyJob.Streams byIp = RekeyJob.rekey(parsed, rekey);
-        DataStream<EdgePiece> pieces = MatchJob.match(byIp.byIp, buckets);
+        DataStream<EdgePiece> pieces = MatchJob.match(byIp.byIp, buckets, callers);
         // a bounded run ends with the final watermark: calls still missing a piece then are written INCOMPLETE
         DataStream<StitchedCall> stitched = AssembleJob.assemble(pieces, assemblyTimeoutMs);
         return new Outputs(stitched, byIp.deadLetters);

@@ -1,11 +1,15 @@
 package io.callstitch.match.operators;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import io.callstitch.match.BucketedCall;
 import io.callstitch.match.Buckets;
 import io.callstitch.match.ContainmentMatcher;
+import io.callstitch.match.caller.CallerModels;
+import io.callstitch.match.caller.ModelSettings;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.Role;
@@ -13,6 +17,7 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -27,8 +32,11 @@ import org.apache.flink.util.Collector;
  * start in the bucket) and the calls that look for children here (parents: dst_ip is the ip and the
  * interval overlaps the bucket). When the watermark reaches the bucket's close time
  * ({@link Buckets#closesAt}), every on-time call of the bucket has arrived: it finds all edges at once
- * with {@link ContainmentMatcher}, writes one {@link EdgePiece} per buffered call, and drops the
- * bucket's state whole.
+ * with {@link ContainmentMatcher}, picks each child's best parent among its candidates with this subtask's
+ * {@link CallerModels} (which then learn from the bucket), writes one {@link EdgePiece} per buffered call,
+ * and drops the bucket's state whole. The best parent's candidates may miss the child by the model's
+ * tolerance (clock skew); the rule's lists never do. A caller that starts in the next bucket than its
+ * child, within the tolerance, is not in the child's key and cannot be picked.
  *
  * <p>A call arriving after its bucket closed is not dropped: it is written at once as a piece marked
  * late, with no ids (nothing of its bucket is buffered any more).
@@ -39,14 +47,21 @@ import org.apache.flink.util.Collector;
  *
  * <p>State: two append-only lists per key (appending does not read the list, which is cheap on
  * RocksDB), one event-time timer per key, and per subtask the number of call copies buffered (in
- * operator state, so the gauge survives restarts; after a rescale the sum over subtasks stays exact).
+ * operator state, so the gauge survives restarts; after a rescale the sum over subtasks stays exact)
+ * and the caller models (union operator state: a subtask takes its own copy back at the same
+ * parallelism, and merges every copy after a rescale).
  * Metrics: {@code edgesFound}, {@code piecesWritten}, {@code lateCalls}, {@code overMaxLatencyCalls},
- * {@code bucketsClosed}, and the gauge {@code bufferedCalls}.
+ * {@code bucketsClosed}, and the gauges {@code bufferedCalls}, {@code callerModelHosts},
+ * {@code callerModelKinds}, {@code callerModelKindsRefused}, {@code callerToleranceMsWidest} and
+ * {@code callerHostsWithTolerance}.
  */
 public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall, EdgePiece> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     private final Buckets buckets;
+    private final ModelSettings callerSettings;
+    private transient CallerModels callers;
+    private transient ListState<byte[]> callersState;
     private transient ListState<Call> children;
     private transient ListState<Call> parents;
     private transient Counter edgesFound;
@@ -59,8 +74,9 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     private transient int subtask;
     private transient int subtasks;
 
-    public MatchEdges(Buckets buckets) {
+    public MatchEdges(Buckets buckets, ModelSettings callers) {
         this.buckets = buckets;
+        this.callerSettings = callers;
     }
 
     @Override
@@ -76,6 +92,11 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         overMaxLatencyCalls = getRuntimeContext().getMetricGroup().counter("overMaxLatencyCalls");
         bucketsClosed = getRuntimeContext().getMetricGroup().counter("bucketsClosed");
         getRuntimeContext().getMetricGroup().gauge("bufferedCalls", (Gauge<Long>) () -> buffered);
+        getRuntimeContext().getMetricGroup().gauge("callerModelHosts", (Gauge<Integer>) () -> callers.hosts());
+        getRuntimeContext().getMetricGroup().gauge("callerModelKinds", (Gauge<Integer>) () -> callers.kinds());
+        getRuntimeContext().getMetricGroup().gauge("callerModelKindsRefused", (Gauge<Long>) () -> callers.refusedKinds());
+        getRuntimeContext().getMetricGroup().gauge("callerToleranceMsWidest", (Gauge<Integer>) () -> callers.widestTolerance());
+        getRuntimeContext().getMetricGroup().gauge("callerHostsWithTolerance", (Gauge<Integer>) () -> callers.hostsWithTolerance());
     }
 
     @Override
@@ -85,11 +106,32 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         for (Long count : bufferedState.get()) {
             buffered += count;
         }
+        // every subtask sees every copy of the models; it takes its own back when the parallelism is
+        // unchanged, else it merges them all (each counting 1 / their number)
+        callersState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("caller-models", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        callers = new CallerModels(callerSettings);
+        int me = getRuntimeContext().getIndexOfThisSubtask();
+        int of = getRuntimeContext().getNumberOfParallelSubtasks();
+        List<byte[]> all = new ArrayList<>();
+        List<byte[]> own = new ArrayList<>();
+        for (byte[] copy : callersState.get()) {
+            ByteBuffer header = ByteBuffer.wrap(copy, 0, 8);
+            byte[] models = Arrays.copyOfRange(copy, 8, copy.length);
+            all.add(models);
+            if (header.getInt() == me && header.getInt() == of) {
+                own.add(models);
+            }
+        }
+        callers.restore(own.isEmpty() ? all : own);
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         bufferedState.update(List.of(buffered));
+        byte[] models = callers.snapshot();
+        byte[] copy = ByteBuffer.allocate(8 + models.length).putInt(subtask).putInt(subtasks).put(models).array();
+        callersState.update(List.of(copy));
     }
 
     @Override
@@ -101,7 +143,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         }
         if (ctx.timerService().currentWatermark() >= closesAt) {
             lateCalls.inc();
-            emit(in.call, in.role, in.bucket, Collections.emptyList(), true, ctx.timerService().currentWatermark(), out);
+            emit(in.call, in.role, in.bucket, Collections.emptyList(), true, ctx.timerService().currentWatermark(), null, null, out);
             return;
         }
         (in.role == Role.CHILD ? children : parents).add(in.call);
@@ -113,19 +155,51 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EdgePiece> out) throws Exception {
         List<Call> bucketChildren = toList(children.get());
         List<Call> bucketParents = toList(parents.get());
-        List<List<String>> parentsOf = emptyLists(bucketChildren.size());
-        List<List<String>> childrenOf = emptyLists(bucketParents.size());
-        ContainmentMatcher.match(bucketParents, bucketChildren, (p, c) -> {
-            parentsOf.get(c).add(bucketParents.get(p).getId());
-            childrenOf.get(p).add(bucketChildren.get(c).getId());
-        });
-        long bucket = buckets.bucketClosingAt(timestamp);
+        List<IntList> candidates = new ArrayList<>(bucketChildren.size());
         for (int c = 0; c < bucketChildren.size(); c++) {
-            edgesFound.inc(parentsOf.get(c).size());
-            emit(bucketChildren.get(c), Role.CHILD, bucket, parentsOf.get(c), false, timestamp, out);
+            candidates.add(new IntList());
+        }
+        // widened by the best parent's tolerance; the rule's own lists keep only what it contains
+        ContainmentMatcher.match(bucketParents, bucketChildren, callerSettings.slackMs(), (p, c) -> candidates.get(c).add(p));
+        long bucket = buckets.bucketClosingAt(timestamp);
+        List<int[]> candidatesOf = new ArrayList<>(bucketChildren.size());
+        List<List<String>> parentsOf = new ArrayList<>(bucketChildren.size());
+        List<List<String>> childrenOf = emptyLists(bucketParents.size());
+        for (int c = 0; c < bucketChildren.size(); c++) {
+            Call child = bucketChildren.get(c);
+            int[] parentIndexes = candidates.get(c).toArray();
+            candidatesOf.add(parentIndexes);
+            List<String> parentIds = new ArrayList<>(parentIndexes.length);
+            for (int p : parentIndexes) {
+                if (ContainmentMatcher.contains(bucketParents.get(p), child)) {
+                    parentIds.add(bucketParents.get(p).getId());
+                    childrenOf.get(p).add(child.getId());
+                }
+            }
+            parentsOf.add(parentIds);
+        }
+        CallerModels.Choice[] choices = CallerModels.Choice.NONE_OF_EMPTY;
+        if (!bucketChildren.isEmpty()) {
+            boolean[] countParent = new boolean[bucketParents.size()];
+            for (int p = 0; p < countParent.length; p++) {
+                countParent[p] = buckets.firstParentBucket(bucketParents.get(p)) == bucket;
+            }
+            String ip = bucketChildren.get(0).getSrcIp();
+            choices = callers.decideAndLearn(ip, timestamp, bucketParents, bucketChildren, candidatesOf, countParent);
+        }
+        for (int c = 0; c < bucketChildren.size(); c++) {
+            List<String> parentIds = parentsOf.get(c);
+            edgesFound.inc(parentIds.size());
+            CallerModels.Choice choice = choices[c];
+            if (choice.parentIndex >= 0) {
+                emit(bucketChildren.get(c), Role.CHILD, bucket, parentIds, false, timestamp,
+                        bucketParents.get(choice.parentIndex).getId(), choice.confidence, out);
+            } else {
+                emit(bucketChildren.get(c), Role.CHILD, bucket, parentIds, false, timestamp, null, null, out);
+            }
         }
         for (int p = 0; p < bucketParents.size(); p++) {
-            emit(bucketParents.get(p), Role.PARENT, bucket, childrenOf.get(p), false, timestamp, out);
+            emit(bucketParents.get(p), Role.PARENT, bucket, childrenOf.get(p), false, timestamp, null, null, out);
         }
         children.clear();
         parents.clear();
@@ -134,14 +208,14 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     }
 
     private void emit(Call call, Role role, long bucket, List<String> ids, boolean late, long writtenAtMs,
-            Collector<EdgePiece> out) {
+            String bestParent, Double confidence, Collector<EdgePiece> out) {
         if (ids.size() > 1) {
             // each list is this function's own: sorted in place
             Collections.sort(ids);
         }
         // the constructor, not the builder: a builder validates and copies every field, once per piece
         out.collect(new EdgePiece(call, role, bucket, ids, buckets.pieces(call), late, buckets.isOverMaxLatency(call), writtenAtMs,
-                subtask, subtasks));
+                subtask, subtasks, bestParent, confidence));
         piecesWritten.inc();
     }
 
@@ -161,6 +235,28 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             lists.add(new ArrayList<>());
         }
         return lists;
+    }
+
+    /** A growable list of ints: one per candidate edge, so no boxing. */
+    private static final class IntList {
+        private int[] values = new int[4];
+        private int size;
+
+        void add(int value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+
+    /** The best-parent models of this subtask. */
+    CallerModels callerModelsForTests() {
+        return callers;
     }
 
     /** What the {@code bufferedCalls} gauge reads. */

@@ -1,20 +1,26 @@
 package io.callstitch.match.operators;
 
 import static io.callstitch.match.Fixtures.call;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import io.callstitch.match.BucketedCall;
 import io.callstitch.match.Buckets;
+import io.callstitch.match.MatchOptions;
+import io.callstitch.match.caller.CallerModels;
+import io.callstitch.match.caller.ModelSettings;
 import io.callstitch.schema.ByIpRecord;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.Role;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -30,7 +36,7 @@ class MatchEdgesTest {
     @BeforeEach
     void open() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new MatchEdges(buckets)), BucketedCall::key, Types.STRING);
+                new KeyedProcessOperator<>(new MatchEdges(buckets, MatchOptions.defaultCallers())), BucketedCall::key, Types.STRING);
         harness.getExecutionConfig().disableGenericTypes();
         harness.open();
     }
@@ -155,5 +161,92 @@ class MatchEdgesTest {
         }
         assertEquals(List.of("slow"), answers().get("c CHILD"), "a child in the last L ms of an over-long parent is still found");
         assertNothingLeft();
+    }
+
+    /** The CHILD piece of each call, by id. */
+    private Map<String, EdgePiece> childPieces() {
+        Map<String, EdgePiece> pieces = new TreeMap<>();
+        for (EdgePiece piece : harness.extractOutputValues()) {
+            if (piece.getRole() == Role.CHILD) {
+                pieces.put(piece.getCall().getId(), piece);
+            }
+        }
+        return pieces;
+    }
+
+    @Test
+    void aChildsBestParentIsOneOfItsCandidatesAndARootHasNone() throws Exception {
+        send(call("id1", "10.0.0.1", "10.0.0.3", 1000, 1400),
+                call("id2", "10.0.0.2", "10.0.0.3", 1050, 1400),
+                call("id3", "10.0.0.3", "10.0.0.4", 1200, 1300));
+        harness.processWatermark(buckets.closesAt(1));
+        Map<String, EdgePiece> pieces = childPieces();
+
+        EdgePiece id3 = pieces.get("id3");
+        assertTrue(id3.getIds().contains(id3.getBestParent()), "picked among the rule's parents: " + id3.getBestParent());
+        assertTrue(id3.getBestParentConfidence() > 0.5 && id3.getBestParentConfidence() < 1, "two candidates: " + id3.getBestParentConfidence());
+        assertEquals(null, pieces.get("id1").getBestParent());
+        assertEquals(null, pieces.get("id1").getBestParentConfidence());
+        for (EdgePiece piece : harness.extractOutputValues()) {
+            if (piece.getRole() == Role.PARENT) {
+                assertEquals(null, piece.getBestParent(), "only CHILD pieces carry a best parent");
+            }
+        }
+        assertNothingLeft();
+    }
+
+    @Test
+    void aCallerAMillisecondOffIsTheBestParentButNotARuleParent() throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new MatchEdges(buckets, new ModelSettings(600_000, 20_000, 1))), BucketedCall::key, Types.STRING);
+        harness.open();
+        // the child's host stamps it 1 ms before its caller's clock says the call began
+        send(call("p", "10.0.0.1", "10.0.0.2", 1100, 1400), call("c", "10.0.0.2", "10.0.0.3", 1099, 1300));
+        harness.processWatermark(buckets.closesAt(1));
+
+        EdgePiece child = childPieces().get("c");
+        assertEquals(List.of(), child.getIds(), "the rule is exact: p does not contain c");
+        assertEquals("p", child.getBestParent());
+        assertEquals(List.of(), answers().get("p PARENT"));
+        assertNothingLeft();
+    }
+
+    @Test
+    void aLateChildHasNoBestParent() throws Exception {
+        harness.processWatermark(buckets.closesAt(5));
+        send(call("late", "10.0.0.1", "10.0.0.2", 1000, 1100));
+        for (EdgePiece piece : harness.extractOutputValues()) {
+            assertEquals(null, piece.getBestParent());
+        }
+        assertNothingLeft();
+    }
+
+    @Test
+    void theModelIsKeptInStateAndTakenBackOnRestore() throws Exception {
+        Random random = new Random(4);
+        for (int second = 0; second < 5; second++) {
+            for (int r = 0; r < 10; r++) {
+                long start = second * 1000L + random.nextInt(800);
+                send(call("p" + second + "-" + r, "10.0.0.1", "10.0.0.2", start, start + 100),
+                        call("c" + second + "-" + r, "10.0.0.2", "10.0.0.3", start + 1, start + 20));
+            }
+        }
+        harness.processWatermark(buckets.closesAt(4));
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        CallerModels before = models();
+        assertTrue(before.kinds() > 0);
+
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new MatchEdges(buckets, MatchOptions.defaultCallers())), BucketedCall::key, Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        assertArrayEquals(before.snapshot(), models().snapshot(), "the same model after the restore");
+    }
+
+    private CallerModels models() throws Exception {
+        MatchEdges function = (MatchEdges) ((KeyedProcessOperator<?, ?, ?>) harness.getOperator()).getUserFunction();
+        return function.callerModelsForTests();
     }
 }

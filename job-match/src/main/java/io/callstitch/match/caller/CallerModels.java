@@ -1,0 +1,315 @@
+package io.callstitch.match.caller;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import io.callstitch.schema.Call;
+
+/**
+ * The best parent of each call, from timing alone: one {@link HostModel} per host that this subtask of
+ * job-match has closed buckets of, learned from the stream itself.
+ *
+ * <p>A child's best parent is decided when its bucket closes, together with its rule parents: all its
+ * candidates are there, so the choice adds no latency. The children of one bucket are decided with the
+ * model as it stood before the bucket, then teach it in id order: the answer depends only on which
+ * buckets this subtask closed before, in bucket order, never on the order records arrived in.
+ *
+ * <p>State: the models, bounded by {@link ModelSettings#maxKinds} kinds (about 1 KB each) whatever the
+ * rate; kinds that decay to nothing are dropped.
+ */
+public final class CallerModels {
+    /** A kind whose weight has decayed below this many children is forgotten. */
+    private static final double FORGET_BELOW = 0.01;
+    /** EM rounds inside a bucket while the host's model has learned from fewer than {@link #WARM_UP_CHILDREN}. */
+    private static final int WARM_UP_ROUNDS = 4;
+    private static final double WARM_UP_CHILDREN = 2000;
+    private static final int WARM_UP_BUCKET_CHILDREN = 20;
+
+    /** The best parent of one child: an index into the bucket's parents, or -1 for none. */
+    public static final class Choice {
+        public static final Choice NONE = new Choice(-1, 0);
+        public static final Choice[] NONE_OF_EMPTY = new Choice[0];
+
+        public final int parentIndex;
+        /** The posterior of the pick among the candidates, rounded to 4 decimals. */
+        public final double confidence;
+
+        Choice(int parentIndex, double confidence) {
+            this.parentIndex = parentIndex;
+            this.confidence = confidence;
+        }
+    }
+
+    private final ModelSettings settings;
+    private final KindBudget budget;
+    private final Map<String, HostModel> hosts = new TreeMap<>();
+    private final Map<String, Long> forgottenAt = new HashMap<>();
+    private final Map<String, Integer> toleranceOf = new HashMap<>();
+    // read by the metric gauges from another thread: counts only, never the maps
+    private final int[] hostsAtTolerance;
+
+    public CallerModels(ModelSettings settings) {
+        this.settings = settings;
+        this.budget = new KindBudget(settings.maxKinds);
+        this.hostsAtTolerance = new int[Math.max(settings.slackMs(), 0) + 1];
+    }
+
+    public int hosts() {
+        return hosts.size();
+    }
+
+    public int kinds() {
+        return budget.used();
+    }
+
+    /** Times a new kind was not learned because the budget was full (a kind refused in several EM rounds counts each time). */
+    public long refusedKinds() {
+        return budget.refused();
+    }
+
+    /**
+     * Decides the best parent of every child of one closed bucket of host {@code ip}, then learns from them.
+     *
+     * @param closedAtMs the bucket's close time (event time): what the model's decay counts from
+     * @param candidatesOf for each child, the indexes of its candidate parents
+     * @param countParent for each parent, whether this bucket is the one that counts it (its first)
+     */
+    public Choice[] decideAndLearn(String ip, long closedAtMs, List<Call> parents, List<Call> children,
+            List<int[]> candidatesOf, boolean[] countParent) {
+        HostModel model = hosts.computeIfAbsent(ip, b -> new HostModel());
+        model.decayTo(closedAtMs, settings.halfLifeMs);
+        int tolerance = settings.toleranceMs == ModelSettings.AUTO ? model.tolerance() : settings.toleranceMs;
+        noteTolerance(ip, tolerance);
+        for (int c = 0; c < children.size(); c++) {
+            candidatesOf.set(c, withinTolerance(sortedById(candidatesOf.get(c), parents), parents, children.get(c), tolerance, model));
+        }
+        Integer[] byId = idOrder(children);
+        learnParents(model, parents, countParent);
+        Choice[] choices = new Choice[children.size()];
+        double[][] posteriors = decide(model, parents, children, candidatesOf, choices);
+        // while the host's model is young, a few EM rounds inside the bucket: the bucket teaches itself
+        // before its answers are final, so the first seconds of a host are not decided on priors alone;
+        // never on a handful of children, which would only learn to agree with themselves
+        boolean warmUp = model.children() < WARM_UP_CHILDREN && children.size() >= WARM_UP_BUCKET_CHILDREN;
+        for (int round = 1; warmUp && round < WARM_UP_ROUNDS; round++) {
+            learnPairs(model, parents, children, candidatesOf, posteriors, byId, 1);
+            double[][] next = decide(model, parents, children, candidatesOf, choices);
+            learnPairs(model, parents, children, candidatesOf, posteriors, byId, -1);
+            posteriors = next;
+        }
+        learnPairs(model, parents, children, candidatesOf, posteriors, byId, 1);
+        forgetFaded(ip, model, closedAtMs);
+        return choices;
+    }
+
+    /** One E-step: each child's posterior over its candidates, with the model as it stands; fills {@code choices}. */
+    private static double[][] decide(HostModel model, List<Call> parents, List<Call> children, List<int[]> candidatesOf,
+            Choice[] choices) {
+        double[][] posteriors = new double[children.size()][];
+        Map<String, Map<String, HostModel.Terms>> terms = new HashMap<>();
+        for (int c = 0; c < children.size(); c++) {
+            Call child = children.get(c);
+            int[] candidates = candidatesOf.get(c);
+            if (candidates.length == 0) {
+                choices[c] = Choice.NONE;
+                continue;
+            }
+            double[] scores = new double[candidates.length];
+            int best = 0;
+            for (int i = 0; i < candidates.length; i++) {
+                Call parent = parents.get(candidates[i]);
+                HostModel.Terms kind = terms.computeIfAbsent(parent.getSrcIp(), a -> new HashMap<>())
+                        .computeIfAbsent(child.getDstIp(), x -> model.terms(parent.getSrcIp(), x));
+                scores[i] = kind.score(child.getStartAtMs() - parent.getStartAtMs(), parent.getEndAtMs() - child.getEndAtMs());
+                if (i > 0 && better(scores[i], parent, scores[best], parents.get(candidates[best]))) {
+                    best = i;
+                }
+            }
+            double[] posterior = softmax(scores);
+            posteriors[c] = posterior;
+            choices[c] = new Choice(candidates[best], Math.round(posterior[best] * 10_000) / 10_000.0);
+        }
+        return posteriors;
+    }
+
+    /**
+     * The candidates whose interval misses the child's by at most {@code toleranceMs}; teaches the host's
+     * coverage how far the closest one missed.
+     */
+    private static int[] withinTolerance(int[] candidates, List<Call> parents, Call child, int toleranceMs, HostModel model) {
+        int closest = -1;
+        int kept = 0;
+        int[] within = new int[candidates.length];
+        for (int p : candidates) {
+            Call parent = parents.get(p);
+            long miss = Math.max(0, Math.max(parent.getStartAtMs() - child.getStartAtMs(), child.getEndAtMs() - parent.getEndAtMs()));
+            if (miss <= ModelSettings.MAX_AUTO_TOLERANCE_MS) {
+                closest = closest < 0 ? (int) miss : Math.min(closest, (int) miss);
+            }
+            if (miss <= toleranceMs) {
+                within[kept++] = p;
+            }
+        }
+        model.learnCoverage(closest);
+        return kept == candidates.length ? candidates : java.util.Arrays.copyOf(within, kept);
+    }
+
+    private void noteTolerance(String ip, int tolerance) {
+        Integer before = toleranceOf.put(ip, tolerance);
+        if (before == null || before != tolerance) {
+            if (before != null) {
+                hostsAtTolerance[before]--;
+            }
+            hostsAtTolerance[tolerance]++;
+        }
+    }
+
+    /** The widest tolerance any host uses now (ms). */
+    public int widestTolerance() {
+        for (int t = hostsAtTolerance.length - 1; t > 0; t--) {
+            if (hostsAtTolerance[t] > 0) {
+                return t;
+            }
+        }
+        return 0;
+    }
+
+    /** Hosts whose children are matched with a tolerance above 0. */
+    public int hostsWithTolerance() {
+        int hosts = 0;
+        for (int t = 1; t < hostsAtTolerance.length; t++) {
+            hosts += hostsAtTolerance[t];
+        }
+        return hosts;
+    }
+
+    /** Higher score wins; on a tie the tighter parent, then the smaller id (candidates come in id order). */
+    private static boolean better(double score, Call parent, double bestScore, Call bestParent) {
+        if (score != bestScore) {
+            return score > bestScore;
+        }
+        return parent.getLatencyMsec() < bestParent.getLatencyMsec();
+    }
+
+    /** Adds (sign 1) or takes back (sign -1) the children's posterior-weighted pairs, in id order. */
+    private void learnPairs(HostModel model, List<Call> parents, List<Call> children, List<int[]> candidatesOf,
+            double[][] posteriors, Integer[] byId, int sign) {
+        for (int c : byId) {
+            if (posteriors[c] == null) {
+                continue;
+            }
+            Call child = children.get(c);
+            int[] candidates = candidatesOf.get(c);
+            for (int i = 0; i < candidates.length; i++) {
+                Call parent = parents.get(candidates[i]);
+                model.learnPair(parent.getSrcIp(), child.getDstIp(), child.getStartAtMs() - parent.getStartAtMs(),
+                        parent.getEndAtMs() - child.getEndAtMs(), sign * posteriors[c][i], budget);
+            }
+        }
+    }
+
+    private static void learnParents(HostModel model, List<Call> parents, boolean[] countParent) {
+        List<String> counted = new ArrayList<>();
+        for (int p = 0; p < parents.size(); p++) {
+            if (countParent[p]) {
+                counted.add(parents.get(p).getSrcIp());
+            }
+        }
+        counted.sort(null);
+        for (String caller : counted) {
+            model.learnParent(caller);
+        }
+    }
+
+    private static Integer[] idOrder(List<Call> children) {
+        Integer[] byId = new Integer[children.size()];
+        for (int c = 0; c < byId.length; c++) {
+            byId[c] = c;
+        }
+        java.util.Arrays.sort(byId, Comparator.comparing(c -> children.get(c).getId()));
+        return byId;
+    }
+
+    private void forgetFaded(String ip, HostModel model, long nowMs) {
+        Long last = forgottenAt.get(ip);
+        if (last == null) {
+            forgottenAt.put(ip, nowMs);
+        } else if (nowMs - last >= settings.halfLifeMs) {
+            model.forgetBelow(FORGET_BELOW, budget);
+            forgottenAt.put(ip, nowMs);
+        }
+    }
+
+    private static int[] sortedById(int[] candidates, List<Call> parents) {
+        Integer[] boxed = new Integer[candidates.length];
+        for (int i = 0; i < candidates.length; i++) {
+            boxed[i] = candidates[i];
+        }
+        java.util.Arrays.sort(boxed, Comparator.comparing(p -> parents.get(p).getId()));
+        int[] sorted = new int[candidates.length];
+        for (int i = 0; i < sorted.length; i++) {
+            sorted[i] = boxed[i];
+        }
+        return sorted;
+    }
+
+    private static double[] softmax(double[] scores) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double score : scores) {
+            max = Math.max(max, score);
+        }
+        double[] posterior = new double[scores.length];
+        double sum = 0;
+        for (int i = 0; i < scores.length; i++) {
+            posterior[i] = Math.exp(scores[i] - max);
+            sum += posterior[i];
+        }
+        for (int i = 0; i < scores.length; i++) {
+            posterior[i] /= sum;
+        }
+        return posterior;
+    }
+
+    /** The models as bytes, for operator state. */
+    public byte[] snapshot() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(hosts.size());
+            for (Map.Entry<String, HostModel> host : hosts.entrySet()) {
+                out.writeUTF(host.getKey());
+                host.getValue().write(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the caller models", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Adds snapshots to these (empty) models: one subtask's own copy back after a restore at the same
+     * parallelism, or, after a rescale, every subtask's copy, each counting 1 / their number.
+     */
+    public void restore(List<byte[]> snapshots) {
+        double share = 1.0 / Math.max(1, snapshots.size());
+        for (byte[] snapshot : snapshots) {
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+                int count = in.readInt();
+                for (int i = 0; i < count; i++) {
+                    String ip = in.readUTF();
+                    hosts.computeIfAbsent(ip, b -> new HostModel()).addWritten(in, share, budget);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the caller models from state", e);
+            }
+        }
+    }
+}

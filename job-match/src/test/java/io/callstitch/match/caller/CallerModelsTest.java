@@ -1,0 +1,253 @@
+package io.callstitch.match.caller;
+
+import static io.callstitch.match.Fixtures.call;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import io.callstitch.match.ContainmentMatcher;
+import io.callstitch.schema.Call;
+import org.junit.jupiter.api.Test;
+
+class CallerModelsTest {
+    private static final String HOST = "10.0.0.2";
+    private static final ModelSettings SETTINGS = new ModelSettings(600_000, 20_000, 0);
+
+    /**
+     * One second of host 10.0.0.2: calls from 10.0.0.1 that each call 10.0.0.3 1-2 ms after they start,
+     * for 5-10 ms; among them short calls from 10.0.0.9 that call nothing, placed at random, which often
+     * contain a child more tightly than its real caller does.
+     */
+    private static final class Bucket {
+        final List<Call> parents = new ArrayList<>();
+        final List<Call> children = new ArrayList<>();
+        final List<String> truth = new ArrayList<>();
+
+        Bucket(Random random, long second, int requests, int noise) {
+            long from = second * 1000;
+            for (int r = 0; r < requests; r++) {
+                long start = from + random.nextInt(900);
+                long latency = 40 + random.nextInt(160);
+                Call parent = call("p" + second + "-" + r, "10.0.0.1", HOST, start, start + latency);
+                long childStart = start + 1 + random.nextInt(2);
+                Call child = call("c" + second + "-" + r, HOST, "10.0.0.3", childStart, childStart + 5 + random.nextInt(6));
+                parents.add(parent);
+                children.add(child);
+                truth.add(parent.getId());
+            }
+            for (int n = 0; n < noise; n++) {
+                long start = from + random.nextInt(950);
+                parents.add(call("n" + second + "-" + n, "10.0.0.9", HOST, start, start + 12 + random.nextInt(20)));
+            }
+        }
+
+        List<int[]> candidates() {
+            List<List<Integer>> lists = new ArrayList<>();
+            for (int c = 0; c < children.size(); c++) {
+                lists.add(new ArrayList<>());
+            }
+            ContainmentMatcher.match(parents, children, (p, c) -> lists.get(c).add(p));
+            List<int[]> arrays = new ArrayList<>();
+            for (List<Integer> list : lists) {
+                arrays.add(list.stream().mapToInt(Integer::intValue).toArray());
+            }
+            return arrays;
+        }
+
+        boolean[] everyParentCounted() {
+            boolean[] counted = new boolean[parents.size()];
+            java.util.Arrays.fill(counted, true);
+            return counted;
+        }
+
+        CallerModels.Choice[] decide(CallerModels models) {
+            return models.decideAndLearn(HOST, children.isEmpty() ? 0 : children.get(0).getStartAtMs() / 1000 * 1000 + 21_000,
+                    parents, children, candidates(), everyParentCounted());
+        }
+
+        /** How many picks are the real caller; ties of the tightest parent broken by id. */
+        int right(CallerModels.Choice[] choices) {
+            int right = 0;
+            for (int c = 0; c < choices.length; c++) {
+                right += choices[c].parentIndex >= 0 && parents.get(choices[c].parentIndex).getId().equals(truth.get(c)) ? 1 : 0;
+            }
+            return right;
+        }
+
+        int tightestRight() {
+            List<int[]> candidates = candidates();
+            int right = 0;
+            for (int c = 0; c < children.size(); c++) {
+                Call tightest = null;
+                for (int p : candidates.get(c)) {
+                    Call parent = parents.get(p);
+                    if (tightest == null || parent.getLatencyMsec() < tightest.getLatencyMsec()) {
+                        tightest = parent;
+                    }
+                }
+                right += tightest != null && tightest.getId().equals(truth.get(c)) ? 1 : 0;
+            }
+            return right;
+        }
+    }
+
+    @Test
+    void learnsTheRealCallerFromTimingAloneAndBeatsTheTightestParent() {
+        Random random = new Random(11);
+        CallerModels models = new CallerModels(SETTINGS);
+        for (int second = 0; second < 30; second++) {
+            new Bucket(random, second, 20, 40).decide(models);
+        }
+        int right = 0;
+        int tightestRight = 0;
+        int children = 0;
+        double confidence = 0;
+        for (int second = 30; second < 60; second++) {
+            Bucket bucket = new Bucket(random, second, 20, 40);
+            CallerModels.Choice[] choices = bucket.decide(models);
+            right += bucket.right(choices);
+            tightestRight += bucket.tightestRight();
+            children += bucket.children.size();
+            for (CallerModels.Choice choice : choices) {
+                confidence += choice.confidence;
+            }
+        }
+        double accuracy = (double) right / children;
+        assertTrue(accuracy > 0.97, "best parent right: " + accuracy);
+        assertTrue(right > tightestRight + children / 10, "model " + right + " against tightest " + tightestRight + " of " + children);
+        double meanConfidence = confidence / children;
+        assertTrue(Math.abs(meanConfidence - accuracy) < 0.05, "mean confidence " + meanConfidence + " against accuracy " + accuracy);
+    }
+
+    @Test
+    void theAnswerDoesNotDependOnTheOrderRecordsArrivedIn() {
+        Random random = new Random(5);
+        List<Bucket> buckets = new ArrayList<>();
+        for (int second = 0; second < 10; second++) {
+            buckets.add(new Bucket(random, second, 15, 30));
+        }
+        CallerModels inOrder = new CallerModels(SETTINGS);
+        CallerModels shuffled = new CallerModels(SETTINGS);
+        for (Bucket bucket : buckets) {
+            List<String> expected = picks(bucket, bucket.decide(inOrder));
+            Bucket copy = shuffledCopy(bucket, new Random(bucket.parents.size()));
+            List<String> actual = picks(copy, copy.decide(shuffled));
+            assertEquals(sortedPairs(bucket, expected), sortedPairs(copy, actual));
+        }
+        assertArrayEquals(inOrder.snapshot(), shuffled.snapshot());
+    }
+
+    @Test
+    void aRestoredModelDecidesAsTheOriginalWould() {
+        Random random = new Random(3);
+        CallerModels original = new CallerModels(SETTINGS);
+        for (int second = 0; second < 10; second++) {
+            new Bucket(random, second, 15, 30).decide(original);
+        }
+        CallerModels restored = new CallerModels(SETTINGS);
+        restored.restore(List.of(original.snapshot()));
+        assertArrayEquals(original.snapshot(), restored.snapshot());
+        assertEquals(original.kinds(), restored.kinds());
+
+        Bucket next = new Bucket(random, 10, 15, 30);
+        assertEquals(picks(next, next.decide(original)), picks(next, next.decide(restored)));
+    }
+
+    @Test
+    void copiesMergedAfterARescaleKeepWhatTheyLearned() {
+        Random random = new Random(8);
+        CallerModels first = new CallerModels(SETTINGS);
+        CallerModels second = new CallerModels(SETTINGS);
+        for (int s = 0; s < 20; s++) {
+            new Bucket(random, s, 15, 30).decide(s % 2 == 0 ? first : second);
+        }
+        CallerModels merged = new CallerModels(SETTINGS);
+        merged.restore(List.of(first.snapshot(), second.snapshot()));
+        assertEquals(2, merged.kinds(), "one kind from each caller of the host");
+
+        int right = 0;
+        int children = 0;
+        for (int s = 20; s < 30; s++) {
+            Bucket bucket = new Bucket(random, s, 15, 30);
+            right += bucket.right(bucket.decide(merged));
+            children += bucket.children.size();
+        }
+        assertTrue(right > 0.95 * children, right + " of " + children);
+    }
+
+    @Test
+    void aChildWithoutCandidatesHasNoBestParent() {
+        CallerModels models = new CallerModels(SETTINGS);
+        List<Call> children = List.of(call("root", "198.51.100.1", HOST, 1000, 1100));
+        List<int[]> candidates = new ArrayList<>(List.of(new int[0]));
+        CallerModels.Choice[] choices = models.decideAndLearn(HOST, 22_000, List.of(), children, candidates, new boolean[0]);
+
+        assertEquals(-1, choices[0].parentIndex);
+    }
+
+    @Test
+    void theModelStaysWithinItsBudgetOfKinds() {
+        CallerModels models = new CallerModels(new ModelSettings(600_000, 10, 0));
+        for (int i = 0; i < 50; i++) {
+            // a flood of callers the host has never seen: one new kind each
+            Call parent = call("p" + i, "10.1.0." + i, HOST, 1000L * i, 1000L * i + 100);
+            Call child = call("c" + i, HOST, "10.0.0.3", 1000L * i + 1, 1000L * i + 50);
+            CallerModels.Choice[] choices = models.decideAndLearn(HOST, 1000L * i + 21_000, List.of(parent), List.of(child),
+                    new ArrayList<>(List.of(new int[] {0})), new boolean[] {true});
+            assertEquals(0, choices[0].parentIndex, "a kind it cannot learn still gets its pick");
+        }
+        assertEquals(10, models.kinds());
+        assertTrue(models.refusedKinds() >= 40, "every new kind past the budget is refused: " + models.refusedKinds());
+    }
+
+    @Test
+    void whatHasDecayedAwayIsForgotten() {
+        CallerModels models = new CallerModels(new ModelSettings(1_000, 20_000, 0));
+        Call parent = call("p", "10.0.0.1", HOST, 0, 100);
+        Call child = call("c", HOST, "10.0.0.3", 1, 50);
+        models.decideAndLearn(HOST, 0, List.of(parent), List.of(child), new ArrayList<>(List.of(new int[] {0})), new boolean[] {true});
+        assertEquals(1, models.kinds());
+
+        for (long t = 1_000; t <= 20_000; t += 1_000) {
+            models.decideAndLearn(HOST, t, List.of(), List.of(), new ArrayList<>(), new boolean[0]);
+        }
+        assertEquals(0, models.kinds(), "twenty half-lives later the kind weighs under 0.01 children");
+    }
+
+    private static List<String> picks(Bucket bucket, CallerModels.Choice[] choices) {
+        List<String> picks = new ArrayList<>();
+        for (CallerModels.Choice choice : choices) {
+            picks.add(choice.parentIndex < 0 ? null : bucket.parents.get(choice.parentIndex).getId() + "@" + choice.confidence);
+        }
+        return picks;
+    }
+
+    private static List<String> sortedPairs(Bucket bucket, List<String> picks) {
+        List<String> pairs = new ArrayList<>();
+        for (int c = 0; c < picks.size(); c++) {
+            pairs.add(bucket.children.get(c).getId() + "<-" + picks.get(c));
+        }
+        Collections.sort(pairs);
+        return pairs;
+    }
+
+    private static Bucket shuffledCopy(Bucket bucket, Random random) {
+        Bucket copy = new Bucket(new Random(0), 0, 0, 0);
+        List<Integer> order = new ArrayList<>();
+        for (int c = 0; c < bucket.children.size(); c++) {
+            order.add(c);
+        }
+        Collections.shuffle(order, random);
+        for (int c : order) {
+            copy.children.add(bucket.children.get(c));
+            copy.truth.add(bucket.truth.get(c));
+        }
+        copy.parents.addAll(bucket.parents);
+        Collections.shuffle(copy.parents, random);
+        return copy;
+    }
+}
