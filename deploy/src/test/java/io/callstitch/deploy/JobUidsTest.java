@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import io.callstitch.assemble.AssembleJob;
 import io.callstitch.chains.ChainsJob;
+import io.callstitch.chains.ChainsOptions;
 import io.callstitch.chains.operators.WalkChains;
 import io.callstitch.schema.ChainMessage;
 import io.callstitch.schema.StitchedCall;
@@ -71,7 +72,8 @@ class JobUidsTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         SingleOutputStreamOperator<ChainMessage> walked = ChainsJob.walk(
                 env.fromCollection(List.of(), new AvroTypeInfo<>(StitchedCall.class)).uid("chains-source"),
-                env.fromCollection(List.of(), new AvroTypeInfo<>(ChainMessage.class)).uid("chains-walk-source"), 600_000, true, 5000);
+                env.fromCollection(List.of(), new AvroTypeInfo<>(ChainMessage.class)).uid("chains-walk-source"), 600_000, true, 5000,
+                ChainsOptions.ChainsBy.BEST_PARENT);
         walked.addSink(new DiscardingSink<>()).uid("chains-walk-sink");
         walked.getSideOutput(WalkChains.SUMMARIES).addSink(new DiscardingSink<>()).uid("chains-stats-sink");
         walked.getSideOutput(WalkChains.SPANS).addSink(new DiscardingSink<>()).uid("chains-zipkin-sink");

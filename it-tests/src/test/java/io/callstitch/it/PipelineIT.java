@@ -267,7 +267,7 @@ class PipelineIT {
             assertEquals(evaluation.trueEdges, evaluation.trueEdgesFound, "with clocks in step every true edge is found");
             assertTrue(evaluation.trueEdges > 3000);
 
-            Map<String, BruteForceChains.Expected> expected = new BruteForceChains(stitched).chains(Integer.parseInt(ChainsOptions.MAX_HOPS.defaultText()));
+            Map<String, BruteForceChains.Expected> expected = BruteForceChains.followingBestParents(stitched).chains(Integer.parseInt(ChainsOptions.MAX_HOPS.defaultText()));
             assertTrue(expected.size() > 100, "the traffic must make chains to prove anything: " + expected.size());
             List<ChainSummary> summaries = TopicIo.readUntil(broker.bootstrap(), topics.chainsStats, ChainSummary.class,
                     read -> read.size() >= expected.size(), DEADLINE, SETTLE);
@@ -286,7 +286,7 @@ class PipelineIT {
             });
             assertEquals(List.of(), wrong.subList(0, Math.min(3, wrong.size())), wrong.size() + " chains differ from a brute-force walk");
 
-            BruteForceChains truth = new BruteForceChains(stitched);
+            BruteForceChains truth = BruteForceChains.followingBestParents(stitched);
             Map<String, List<String>> callsByTrace = new TreeMap<>();
             for (StitchedCall call : stitched) {
                 callsByTrace.computeIfAbsent(truth.traceRoot(call.getId()), root -> new ArrayList<>()).add(call.getId());

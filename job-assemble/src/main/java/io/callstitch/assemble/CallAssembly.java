@@ -37,7 +37,7 @@ public final class CallAssembly {
     public static AssemblyState start(EdgePiece piece, long timeoutAtMs) {
         // constructors, not builders: a builder validates and copies every field, once per record
         AssemblyState state = new AssemblyState(piece.getCall(), piece.getPieces(), false, new ArrayList<>(2), List.of(), List.of(),
-                null, null, false, false, timeoutAtMs);
+                null, null, List.of(), false, false, timeoutAtMs);
         add(state, piece);
         return state;
     }
@@ -69,6 +69,7 @@ public final class CallAssembly {
                 }
                 state.getParentBuckets().add(piece.getBucket());
                 state.setChildren(append(state.getChildren(), piece.getIds()));
+                state.setBestChildren(append(state.getBestChildren(), piece.getBestChildren()));
                 break;
             default:
                 throw new IllegalArgumentException("piece of call " + piece.getCall().getId()
@@ -98,7 +99,7 @@ public final class CallAssembly {
         Call call = state.getCall();
         return new StitchedCall(call.getId(), call.getSrcIp(), call.getDstIp(), call.getStartAtMs(), call.getLatencyMsec(),
                 call.getEndAtMs(), sortedDistinct(state.getParents()), sortedDistinct(state.getChildren()), status, state.getBestParent(),
-                state.getBestParentConfidence());
+                state.getBestParentConfidence(), sortedDistinct(state.getBestChildren()));
     }
 
     private static List<String> append(List<String> soFar, List<String> more) {

@@ -53,6 +53,11 @@ public final class ChainStatistics {
         }
         List<ChainHop> hops = hops(byId);
         int omitted = Math.max(0, hops.size() - maxHops);
+        // in id order, so equal chains give equal bytes
+        double confidence = 1;
+        for (String id : new java.util.TreeSet<>(byId.keySet())) {
+            confidence *= id.equals(rootId) ? 1 : byId.get(id).getConfidence();
+        }
         return ChainSummary.newBuilder()
                 .setRootId(rootId)
                 .setRootSrcIp(root.getSrcIp())
@@ -67,6 +72,7 @@ public final class ChainStatistics {
                 .setCriticalPath(criticalPath(root, byId))
                 .setHops(omitted == 0 ? hops : new ArrayList<>(hops.subList(0, maxHops)))
                 .setHopsOmitted(omitted)
+                .setConfidence(confidence)
                 .build();
     }
 

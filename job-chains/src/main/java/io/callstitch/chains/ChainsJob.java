@@ -24,7 +24,9 @@ import org.apache.flink.streaming.connectors.kafka.KafkaSerializationSchema;
 
 /**
  * job-chains: walks every chain of stitched calls down from its root and writes one summary per
- * chain, and optionally one Zipkin span per call.
+ * chain, and optionally one Zipkin span per call. A chain follows best parents (a tree per real
+ * request: {@code best_parent} up, {@code best_children} down) or, with {@code --chains-by rule},
+ * every pair of the rule.
  *
  * <pre>
  *   calls.stitched (StitchedCall) ──→ CALL ──┐
@@ -68,7 +70,7 @@ public final class ChainsJob {
                 .uid("chains-walk-source").name("Read chain walk");
 
         SingleOutputStreamOperator<ChainMessage> walked = walk(calls, walk, options.chainTimeoutMs, options.zipkinTopic != null,
-                options.maxHops);
+                options.maxHops, options.chainsBy);
         // Each sink is a task of its own named after its topic: a Kafka sink's transactional ids derive
         // from its task's name, and two sinks chained into one task would fence each other
         walked.addSink(KafkaEnds.sink(options.kafka, options.walkTopic,
@@ -93,11 +95,12 @@ public final class ChainsJob {
      *
      * @param walk what the job wrote to the walk topic, read back
      * @param maxHops the most hops a summary lists
+     * @param chainsBy which pairs join calls into chains
      */
     public static SingleOutputStreamOperator<ChainMessage> walk(DataStream<StitchedCall> calls, DataStream<ChainMessage> walk,
-            long timeoutMs, boolean writeSpans, int maxHops) {
+            long timeoutMs, boolean writeSpans, int maxHops, ChainsOptions.ChainsBy chainsBy) {
         AvroTypeInfo<ChainMessage> type = new AvroTypeInfo<>(ChainMessage.class);
-        DataStream<ChainMessage> callMessages = calls.map(ChainsJob::callMessage).returns(type)
+        DataStream<ChainMessage> callMessages = calls.map(call -> callMessage(call, chainsBy)).returns(type)
                 .uid("chains-calls").name("Stitched calls to messages");
         DataStream<ChainMessage> walks = walk.filter(message -> message.getKind() == ChainMessageKind.WALK)
                 .uid("chains-walks").name("Walk messages");
@@ -113,19 +116,24 @@ public final class ChainsJob {
                 .uid("chains-walk").name("Walk chains");
     }
 
-    /** The message that brings a stitched call into the walk. */
+    /** The message that brings a stitched call into a walk of the rule's chains. */
     public static ChainMessage callMessage(StitchedCall call) {
-        ChainCall chainCall = ChainCall.newBuilder()
-                .setId(call.getId())
-                .setSrcIp(call.getSrcIp())
-                .setDstIp(call.getDstIp())
-                .setStartAtMs(call.getStartAtMs())
-                .setLatencyMsec(call.getLatencyMsec())
-                .setEndAtMs(call.getEndAtMs())
-                .setParents(call.getParents())
-                .setChildren(call.getChildren())
-                .setStatus(call.getStatus())
-                .build();
+        return callMessage(call, ChainsOptions.ChainsBy.RULE);
+    }
+
+    /**
+     * The message that brings a stitched call into the walk. Following best parents, the call's one parent
+     * is its best parent and its children the calls that chose it, so every chain is a tree; the rule's
+     * parents still travel along, for the Zipkin tag of the parents not chosen.
+     */
+    public static ChainMessage callMessage(StitchedCall call, ChainsOptions.ChainsBy chainsBy) {
+        boolean tree = chainsBy == ChainsOptions.ChainsBy.BEST_PARENT;
+        String bestParent = call.getBestParent();
+        List<String> parents = !tree ? call.getParents() : bestParent == null ? List.of() : List.of(bestParent);
+        double confidence = tree && call.getBestParentConfidence() != null ? call.getBestParentConfidence() : 1.0;
+        ChainCall chainCall = new ChainCall(call.getId(), call.getSrcIp(), call.getDstIp(), call.getStartAtMs(), call.getLatencyMsec(),
+                call.getEndAtMs(), parents, tree ? call.getBestChildren() : call.getChildren(), call.getStatus(), call.getParents(),
+                confidence);
         return ChainMessage.newBuilder()
                 .setKind(ChainMessageKind.CALL)
                 .setTarget(call.getId())

@@ -25,6 +25,17 @@ public final class ChainsOptions implements Serializable {
         JSON
     }
 
+    /** Which parent-child pairs make a chain. */
+    public enum ChainsBy {
+        /** Each call under its best parent: one tree per real request, as the timing model sees it. */
+        BEST_PARENT,
+        /** Every pair of the rule: a call under each of its parents, coincidences included. */
+        RULE
+    }
+
+    public static final Flag<ChainsBy> CHAINS_BY = Flag.choice("chains-by", ChainsBy.BEST_PARENT,
+            "what joins calls into chains: best-parent (each call under its best parent: one tree per real request) or rule (every parent by the rule)",
+            ChainsBy.class);
     public static final Flag<String> INPUT_TOPIC =
             Flag.text("input-topic", "calls.stitched", "topic of the stitched calls written by job-assemble");
     public static final Flag<Format> INPUT_FORMAT = Flag.choice("input-format", Format.AVRO,
@@ -45,7 +56,7 @@ public final class ChainsOptions implements Serializable {
 
     public static final FlagSet FLAGS = new FlagSet("job-chains",
             "Reads the stitched calls of topic calls.stitched, walks every chain down from its root (a call without\n"
-                    + "parents) over topic chains.walk, and writes one summary per chain with at least one child to topic\n"
+                    + "a best parent, or without parents with --chains-by rule) over topic chains.walk, and writes one summary per chain with at least one child to topic\n"
                     + "chains.stats once the chain is complete; optionally one Zipkin span per call.",
             allFlags());
 
@@ -59,6 +70,7 @@ public final class ChainsOptions implements Serializable {
     @Nullable public final String zipkinTopic;
     public final long chainTimeoutMs;
     public final int maxHops;
+    public final ChainsBy chainsBy;
 
     public ChainsOptions(FlagSet.Values values) throws UsageException {
         this.kafka = new KafkaJobOptions(values, GROUP_ID);
@@ -70,6 +82,7 @@ public final class ChainsOptions implements Serializable {
         this.zipkinTopic = values.get(ZIPKIN_TOPIC);
         this.chainTimeoutMs = values.get(CHAIN_TIMEOUT_MS);
         this.maxHops = values.get(MAX_HOPS);
+        this.chainsBy = values.get(CHAINS_BY);
         Set<String> topics = new HashSet<>();
         List<Flag<String>> topicFlags = zipkinTopic == null
                 ? List.of(INPUT_TOPIC, WALK_TOPIC, OUTPUT_TOPIC) : List.of(INPUT_TOPIC, WALK_TOPIC, OUTPUT_TOPIC, ZIPKIN_TOPIC);
@@ -96,7 +109,7 @@ public final class ChainsOptions implements Serializable {
 
     private static List<Flag<?>> allFlags() {
         List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, INPUT_FORMAT, WALK_TOPIC, OUTPUT_TOPIC, OUTPUT_FORMAT,
-                ZIPKIN_TOPIC, CHAIN_TIMEOUT_MS, MAX_HOPS, GROUP_ID));
+                ZIPKIN_TOPIC, CHAINS_BY, CHAIN_TIMEOUT_MS, MAX_HOPS, GROUP_ID));
         flags.addAll(KafkaJobOptions.FLAGS);
         return flags;
     }

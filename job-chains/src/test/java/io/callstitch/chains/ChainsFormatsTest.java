@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The JSON job-chains reads and writes: stitched calls in, summaries and Zipkin spans out. */
 class ChainsFormatsTest {
     private static final ChainCall CALL = new ChainCall("a\"b", "10.0.0.1", "fe80::1", 1000L, 0L, 1000L, List.of("p", "q"),
-            List.of(), Status.LATE);
+            List.of(), Status.LATE, List.of("p", "q"), 1.0);
 
     @Test
     void aSpanIsZipkinV2JsonWithMicrosecondsAndTheChosenParent() {
@@ -49,8 +49,8 @@ class ChainsFormatsTest {
     @Test
     void aSummaryReadsBackFromItsJson() {
         ChainSummary summary = ChainStatistics.summarize("r", List.of(
-                new ChainCall("r", "10.0.0.1", "10.0.0.2", 0L, 100L, 100L, List.of(), List.of("a"), Status.OK),
-                new ChainCall("a", "10.0.0.2", "10.0.0.3", 10L, 70L, 80L, List.of("r"), List.of(), Status.OK)),
+                new ChainCall("r", "10.0.0.1", "10.0.0.2", 0L, 100L, 100L, List.of(), List.of("a"), Status.OK, List.of(), 1.0),
+                new ChainCall("a", "10.0.0.2", "10.0.0.3", 10L, 70L, 80L, List.of("r"), List.of(), Status.OK, List.of("r"), 1.0)),
                 ChainStatus.COMPLETE, 0, 5000);
         String json = ChainSummaryJson.toJson(summary);
         assertTrue(json.startsWith("{\"root_id\":\"r\",\"root_src_ip\":\"10.0.0.1\""), json);
@@ -59,7 +59,7 @@ class ChainsFormatsTest {
 
     @Test
     void stitchedCallsInJsonAreReadAndOtherRecordsSkipped() {
-        StitchedCall call = new StitchedCall("a", "10.0.0.1", "10.0.0.2", 0L, 5L, 5L, List.of(), List.of("b"), Status.OK, null, null);
+        StitchedCall call = new StitchedCall("a", "10.0.0.1", "10.0.0.2", 0L, 5L, 5L, List.of(), List.of("b"), Status.OK, null, null, List.of());
         ChainsKafka.StitchedJsonSource source = new ChainsKafka.StitchedJsonSource();
         List<StitchedCall> read = new ArrayList<>();
         Collector<StitchedCall> out = new Collector<>() {

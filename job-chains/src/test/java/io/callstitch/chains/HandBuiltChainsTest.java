@@ -161,13 +161,13 @@ class HandBuiltChainsTest {
     }
 
     static StitchedCall call(String id, String src, String dst, long start, long end, List<String> parents, List<String> children) {
-        return new StitchedCall(id, src, dst, start, end - start, end, parents, children, Status.OK, null, null);
+        return new StitchedCall(id, src, dst, start, end - start, end, parents, children, Status.OK, null, null, List.of());
     }
 
     private static ChainSummary summary(String root, String src, String dst, long start, long duration, int calls, int depth,
             List<PathHop> path, List<ChainHop> hops) {
         return new ChainSummary(root, src, dst, start, duration, calls, depth, ChainStatus.COMPLETE, 0, ZipkinIds.traceId(root),
-                path, hops, 0);
+                path, hops, 0, 1.0);
     }
 
     private static PathHop hop(String id, String src, String dst, long start, long latency, long selfTime) {

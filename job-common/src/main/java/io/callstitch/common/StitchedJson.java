@@ -19,11 +19,11 @@ import java.util.Set;
 /**
  * A {@link StitchedCall} as one line of JSON, the optional format of {@code calls.stitched}:
  *
- * <pre>{"id":"id2","src_ip":"10.0.0.2","dst_ip":"10.0.0.3","start_at_ms":1100,"latency_msec":200,"end_at_ms":1300,"parents":["id1"],"children":[],"status":"OK","best_parent":"id1","best_parent_confidence":1.0}</pre>
+ * <pre>{"id":"id2","src_ip":"10.0.0.2","dst_ip":"10.0.0.3","start_at_ms":1100,"latency_msec":200,"end_at_ms":1300,"parents":["id1"],"children":[],"status":"OK","best_parent":"id1","best_parent_confidence":1.0,"best_children":[]}</pre>
  *
  * <p>Always these names in this order, no whitespace, UTF-8, so equal calls give equal bytes. The best
- * parent and its confidence are {@code null} for a call without candidates; reading, they may be absent
- * (lines written before they existed).
+ * parent and its confidence are {@code null} for a call without candidates; reading, they and the best
+ * children may be absent (lines written before they existed).
  */
 public final class StitchedJson {
     public static final String ID = "id";
@@ -37,6 +37,7 @@ public final class StitchedJson {
     public static final String STATUS = "status";
     public static final String BEST_PARENT = "best_parent";
     public static final String BEST_PARENT_CONFIDENCE = "best_parent_confidence";
+    public static final String BEST_CHILDREN = "best_children";
 
     private static final List<String> FIELDS =
             List.of(ID, SRC_IP, DST_IP, START_AT_MS, LATENCY_MSEC, END_AT_MS, PARENTS, CHILDREN, STATUS);
@@ -67,6 +68,7 @@ public final class StitchedJson {
                 json.writeStringField(BEST_PARENT, call.getBestParent());
                 json.writeNumberField(BEST_PARENT_CONFIDENCE, call.getBestParentConfidence());
             }
+            writeIds(json, BEST_CHILDREN, call.getBestChildren());
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write call " + call.getId() + " as JSON", e);
@@ -127,6 +129,9 @@ public final class StitchedJson {
                         break;
                     case BEST_PARENT_CONFIDENCE:
                         call.setBestParentConfidence(json.currentToken() == JsonToken.VALUE_NULL ? null : probability(json, name));
+                        break;
+                    case BEST_CHILDREN:
+                        call.setBestChildren(ids(json, name));
                         break;
                     default:
                         throw new IllegalArgumentException("unknown field " + name);

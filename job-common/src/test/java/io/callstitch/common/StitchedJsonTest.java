@@ -21,7 +21,7 @@ class StitchedJsonTest {
     void writesSeedExampleExactly() {
         String expected = "{\"id\":\"id1\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1000,"
                 + "\"latency_msec\":500,\"end_at_ms\":1500,\"parents\":[],\"children\":[\"id2\"],\"status\":\"OK\","
-                + "\"best_parent\":null,\"best_parent_confidence\":null}";
+                + "\"best_parent\":null,\"best_parent_confidence\":null,\"best_children\":[]}";
 
         assertEquals(expected, StitchedJson.toJson(SEED_ID1));
         assertArrayEquals(expected.getBytes(StandardCharsets.UTF_8), StitchedJson.toBytes(SEED_ID1));
@@ -35,7 +35,7 @@ class StitchedJsonTest {
 
         assertEquals("{\"id\":\"id2\",\"src_ip\":\"10.0.0.2\",\"dst_ip\":\"10.0.0.3\",\"start_at_ms\":1100,"
                 + "\"latency_msec\":200,\"end_at_ms\":1300,\"parents\":[\"id1\"],\"children\":[],\"status\":\"OK\","
-                + "\"best_parent\":\"id1\",\"best_parent_confidence\":0.9731}", StitchedJson.toJson(id2));
+                + "\"best_parent\":\"id1\",\"best_parent_confidence\":0.9731,\"best_children\":[]}", StitchedJson.toJson(id2));
         assertEquals(id2, StitchedJson.parse(StitchedJson.toJson(id2)));
     }
 
@@ -145,6 +145,6 @@ class StitchedJsonTest {
 
     private static StitchedCall stitched(Call call, List<String> parents, List<String> children, Status status) {
         return new StitchedCall(call.getId(), call.getSrcIp(), call.getDstIp(), call.getStartAtMs(), call.getLatencyMsec(),
-                call.getEndAtMs(), parents, children, status, null, null);
+                call.getEndAtMs(), parents, children, status, null, null, List.of());
     }
 }

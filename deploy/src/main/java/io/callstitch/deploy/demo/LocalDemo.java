@@ -110,9 +110,10 @@ public final class LocalDemo {
                     List<DeadLetter> deadLetters = TopicIo.readUntil(kafka.bootstrap(), topics.deadLetter, DeadLetter.class,
                             read -> read.size() >= traffic.bad, Duration.ofSeconds(30), Duration.ZERO);
                     report(traffic, stitched, deadLetters);
-                    long chains = stitched.stream().filter(call -> call.getParents().isEmpty() && !call.getChildren().isEmpty()).count();
+                    // job-chains follows best parents: a chain per call without one that some call chose
+                    long chains = stitched.stream().filter(call -> call.getBestParent() == null && !call.getBestChildren().isEmpty()).count();
                     out.println();
-                    out.println("Waiting for " + chains + " chain summaries (one per root call with children) on " + topics.chainsStats + " ...");
+                    out.println("Waiting for " + chains + " chain summaries (one per root call that some call chose as its best parent) on " + topics.chainsStats + " ...");
                     List<ChainSummary> summaries = TopicIo.readUntil(kafka.bootstrap(), topics.chainsStats, ChainSummary.class,
                             read -> read.size() >= chains, DEADLINE, Duration.ZERO);
                     reportChains(summaries, chains, zipkin);
@@ -228,17 +229,18 @@ public final class LocalDemo {
         out.println(summaries.size() + " chain summaries of " + expected + " roots with children; statuses " + statuses + ".");
         List<ChainSummary> largest = new ArrayList<>(summaries);
         largest.sort(Comparator.comparingInt(ChainSummary::getCalls).reversed().thenComparing(ChainSummary::getRootId));
-        out.println("The largest chains (docs/chains.md explains the columns):");
-        out.println(String.format("  %-16s %-12s %-12s %6s %6s %9s  %s", "root", "src_ip", "dst_ip", "calls", "depth",
-                "duration", "slowest path: call latency/self ms"));
+        out.println("The largest chains, each call under its best parent: the requests as they most likely were, with the");
+        out.println("probability that the whole tree is right (docs/chains.md explains the columns):");
+        out.println(String.format("  %-16s %-12s %-12s %6s %6s %9s %10s  %s", "root", "src_ip", "dst_ip", "calls", "depth",
+                "duration", "confidence", "slowest path: call latency/self ms"));
         for (ChainSummary summary : largest.subList(0, Math.min(5, largest.size()))) {
             StringBuilder path = new StringBuilder();
             for (PathHop hop : summary.getCriticalPath()) {
                 path.append(path.length() == 0 ? "" : " > ").append(hop.getId()).append(' ')
                         .append(hop.getLatencyMsec()).append('/').append(hop.getSelfTimeMs());
             }
-            out.println(String.format("  %-16s %-12s %-12s %6d %6d %7d ms  %s", summary.getRootId(), summary.getRootSrcIp(),
-                    summary.getRootDstIp(), summary.getCalls(), summary.getDepth(), summary.getDurationMs(), path));
+            out.println(String.format("  %-16s %-12s %-12s %6d %6d %7d ms %10.3f  %s", summary.getRootId(), summary.getRootSrcIp(),
+                    summary.getRootDstIp(), summary.getCalls(), summary.getDepth(), summary.getDurationMs(), summary.getConfidence(), path));
         }
         // a small chain, so that every hop fits on the screen
         largest.stream().filter(summary -> summary.getCalls() >= 3).min(Comparator.comparingInt(ChainSummary::getCalls)

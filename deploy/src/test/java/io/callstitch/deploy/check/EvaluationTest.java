@@ -18,7 +18,7 @@ class EvaluationTest {
 
     private static StitchedCall stitched(Call call, List<String> parents, List<String> children) {
         return new StitchedCall(call.getId(), call.getSrcIp(), call.getDstIp(), call.getStartAtMs(), call.getLatencyMsec(),
-                call.getEndAtMs(), parents, children, Status.OK, null, null);
+                call.getEndAtMs(), parents, children, Status.OK, null, null, List.of());
     }
 
     private static Map<String, String> truth() {

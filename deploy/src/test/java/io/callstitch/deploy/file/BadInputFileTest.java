@@ -72,8 +72,8 @@ class BadInputFileTest {
         assertEquals(Reason.values().length, actual.values().stream().distinct().count(), "every reason code is exercised");
         assertEquals(expected.size(), summary.deadLetters);
         assertEquals(List.of(
-                "{\"id\":\"id1\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1000,\"latency_msec\":500,\"end_at_ms\":1500,\"parents\":[],\"children\":[\"id2\"],\"status\":\"OK\",\"best_parent\":null,\"best_parent_confidence\":null}",
-                "{\"id\":\"id2\",\"src_ip\":\"10.0.0.2\",\"dst_ip\":\"10.0.0.3\",\"start_at_ms\":1100,\"latency_msec\":200,\"end_at_ms\":1300,\"parents\":[\"id1\"],\"children\":[],\"status\":\"OK\",\"best_parent\":\"id1\",\"best_parent_confidence\":1.0}"),
+                "{\"id\":\"id1\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1000,\"latency_msec\":500,\"end_at_ms\":1500,\"parents\":[],\"children\":[\"id2\"],\"status\":\"OK\",\"best_parent\":null,\"best_parent_confidence\":null,\"best_children\":[\"id2\"]}",
+                "{\"id\":\"id2\",\"src_ip\":\"10.0.0.2\",\"dst_ip\":\"10.0.0.3\",\"start_at_ms\":1100,\"latency_msec\":200,\"end_at_ms\":1300,\"parents\":[\"id1\"],\"children\":[],\"status\":\"OK\",\"best_parent\":\"id1\",\"best_parent_confidence\":1.0,\"best_children\":[]}"),
                 Files.readAllLines(out));
     }
 

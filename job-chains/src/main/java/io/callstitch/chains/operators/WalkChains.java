@@ -410,7 +410,8 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
             }
             parent = best == null ? null : best.getId();
         }
-        List<String> others = new ArrayList<>(call.getParents());
+        // the rule's parents, whichever pairs the chains follow
+        List<String> others = new ArrayList<>(call.getRuleParents().isEmpty() ? call.getParents() : call.getRuleParents());
         others.remove(parent);
         others.sort(null);
         String traceRoot = nearest == null ? call.getId() : nearest.getId();

@@ -22,6 +22,29 @@ public final class BruteForceChains {
     /** root id → (call id → level in that root's chain). */
     private final Map<String, Map<String, Integer>> levels = new TreeMap<>();
 
+    /**
+     * The chains job-chains writes by default: each call under its best parent. The tree is read from the
+     * {@code best_parent} fields alone (a call's children are the calls that name it), so the walk, which
+     * follows {@code best_children} down, is checked against the other half of the record.
+     */
+    public static BruteForceChains followingBestParents(Collection<StitchedCall> calls) {
+        Map<String, List<String>> chosenBy = new HashMap<>();
+        for (StitchedCall call : calls) {
+            if (call.getBestParent() != null) {
+                chosenBy.computeIfAbsent(call.getBestParent(), p -> new ArrayList<>()).add(call.getId());
+            }
+        }
+        List<StitchedCall> trees = new ArrayList<>();
+        for (StitchedCall call : calls) {
+            List<String> children = new ArrayList<>(chosenBy.getOrDefault(call.getId(), List.of()));
+            children.sort(null);
+            trees.add(StitchedCall.newBuilder(call)
+                    .setParents(call.getBestParent() == null ? List.of() : List.of(call.getBestParent()))
+                    .setChildren(children).build());
+        }
+        return new BruteForceChains(trees);
+    }
+
     public BruteForceChains(Collection<StitchedCall> calls) {
         for (StitchedCall call : calls) {
             byId.put(call.getId(), call);
@@ -112,6 +135,11 @@ public final class BruteForceChains {
         hops.sort(null);
         return new Expected(summary.getRootId(), summary.getStartAtMs(), summary.getDurationMs(), summary.getCalls(),
                 summary.getDepth(), path, hops, summary.getHopsOmitted());
+    }
+
+    /** The ids of the calls in the chain of {@code rootId}. */
+    public java.util.Set<String> callsOf(String rootId) {
+        return levels.get(rootId).keySet();
     }
 
     /** Every chain: each root with at least one child, by root id. */

@@ -1,6 +1,7 @@
 package io.callstitch.chains.check;
 
 import io.callstitch.chains.ChainsJob;
+import io.callstitch.chains.ChainsOptions;
 import io.callstitch.chains.operators.RouteToTarget;
 import io.callstitch.chains.operators.WalkChains;
 import io.callstitch.schema.ChainMessage;
@@ -41,8 +42,15 @@ public final class ChainsLoop implements AutoCloseable {
     private final List<Tuple2<String, String>> spans = new ArrayList<>();
     private long messages;
     private long checkpoints;
+    private final ChainsOptions.ChainsBy chainsBy;
 
     public ChainsLoop(long seed, long timeoutMs) throws Exception {
+        this(seed, timeoutMs, ChainsOptions.ChainsBy.RULE);
+    }
+
+    /** A loop whose chains follow {@code chainsBy}. */
+    public ChainsLoop(long seed, long timeoutMs, ChainsOptions.ChainsBy chainsBy) throws Exception {
+        this.chainsBy = chainsBy;
         this.random = new Random(seed);
         route = harness(new RouteToTarget(timeoutMs), ChainMessage::getTarget, new CapturedMetrics());
         walk = harness(new WalkChains(timeoutMs, true, 5000), WalkChains::keyOf, walkMetrics);
@@ -71,7 +79,7 @@ public final class ChainsLoop implements AutoCloseable {
             }
             boolean takeCall = next < calls.size() && (inFlight.isEmpty() || random.nextBoolean());
             if (takeCall) {
-                toRoute(ChainsJob.callMessage(calls.get(next++)));
+                toRoute(ChainsJob.callMessage(calls.get(next++), chainsBy));
             } else {
                 ChainMessage message = inFlight.remove(random.nextInt(inFlight.size()));
                 messages++;

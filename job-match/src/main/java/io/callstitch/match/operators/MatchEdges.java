@@ -143,7 +143,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         }
         if (ctx.timerService().currentWatermark() >= closesAt) {
             lateCalls.inc();
-            emit(in.call, in.role, in.bucket, Collections.emptyList(), true, ctx.timerService().currentWatermark(), null, null, out);
+            emit(in.call, in.role, in.bucket, Collections.emptyList(), true, ctx.timerService().currentWatermark(), null, null, List.of(), out);
             return;
         }
         (in.role == Role.CHILD ? children : parents).add(in.call);
@@ -187,19 +187,23 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             String ip = bucketChildren.get(0).getSrcIp();
             choices = callers.decideAndLearn(ip, timestamp, bucketParents, bucketChildren, candidatesOf, countParent);
         }
+        List<List<String>> bestChildrenOf = emptyLists(bucketParents.size());
         for (int c = 0; c < bucketChildren.size(); c++) {
             List<String> parentIds = parentsOf.get(c);
             edgesFound.inc(parentIds.size());
             CallerModels.Choice choice = choices[c];
             if (choice.parentIndex >= 0) {
+                bestChildrenOf.get(choice.parentIndex).add(bucketChildren.get(c).getId());
                 emit(bucketChildren.get(c), Role.CHILD, bucket, parentIds, false, timestamp,
-                        bucketParents.get(choice.parentIndex).getId(), choice.confidence, out);
+                        bucketParents.get(choice.parentIndex).getId(), choice.confidence, List.of(), out);
             } else {
-                emit(bucketChildren.get(c), Role.CHILD, bucket, parentIds, false, timestamp, null, null, out);
+                emit(bucketChildren.get(c), Role.CHILD, bucket, parentIds, false, timestamp, null, null, List.of(), out);
             }
         }
         for (int p = 0; p < bucketParents.size(); p++) {
-            emit(bucketParents.get(p), Role.PARENT, bucket, childrenOf.get(p), false, timestamp, null, null, out);
+            List<String> bestChildren = bestChildrenOf.get(p);
+            bestChildren.sort(null);
+            emit(bucketParents.get(p), Role.PARENT, bucket, childrenOf.get(p), false, timestamp, null, null, bestChildren, out);
         }
         children.clear();
         parents.clear();
@@ -208,14 +212,14 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     }
 
     private void emit(Call call, Role role, long bucket, List<String> ids, boolean late, long writtenAtMs,
-            String bestParent, Double confidence, Collector<EdgePiece> out) {
+            String bestParent, Double confidence, List<String> bestChildren, Collector<EdgePiece> out) {
         if (ids.size() > 1) {
             // each list is this function's own: sorted in place
             Collections.sort(ids);
         }
         // the constructor, not the builder: a builder validates and copies every field, once per piece
         out.collect(new EdgePiece(call, role, bucket, ids, buckets.pieces(call), late, buckets.isOverMaxLatency(call), writtenAtMs,
-                subtask, subtasks, bestParent, confidence));
+                subtask, subtasks, bestParent, confidence, bestChildren));
         piecesWritten.inc();
     }
 
