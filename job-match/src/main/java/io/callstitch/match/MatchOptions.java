@@ -9,6 +9,7 @@ import io.callstitch.common.Flag;
 import io.callstitch.common.FlagSet;
 import io.callstitch.common.KafkaJobOptions;
 import io.callstitch.common.UsageException;
+import io.callstitch.match.caller.ClockOffsets;
 import io.callstitch.match.caller.ModelSettings;
 
 /** The flags of job-match. */
@@ -47,6 +48,19 @@ public final class MatchOptions implements Serializable {
                 throw new IllegalArgumentException("must be auto or a whole number from 0 to 1000, got '" + text + "'");
             });
 
+    /** Whether the best parent corrects for clocks that disagree between hosts. */
+    public enum ClockOffsetsMode {
+        /** Estimated per caller and callee host from the data, used where they stand out. */
+        AUTO,
+        /** Not estimated: only the tolerance widens the candidates. */
+        OFF
+    }
+
+    public static final Flag<ClockOffsetsMode> CALLER_CLOCK_OFFSETS = Flag.choice("caller-clock-offsets", ClockOffsetsMode.AUTO,
+            "auto: estimate each caller host's clock offset (up to +-" + ClockOffsets.MAX_MS
+                    + " ms) from the data and look for best parents after it; off: the tolerance only",
+            ClockOffsetsMode.class);
+
     public static final FlagSet FLAGS = new FlagSet("job-match",
             "Reads calls filed by ip, finds every parent->child edge per (ip, time bucket) once the watermark\n"
                     + "says the bucket is complete, and writes one edge piece per call and bucket, keyed by call id.",
@@ -68,16 +82,18 @@ public final class MatchOptions implements Serializable {
 
     /** The flags that shape the matching, for programs (the file mode) that run it without Kafka. */
     public static List<Flag<?>> settingsFlags() {
-        return List.of(MAX_LATENCY_MS, BUCKET_MS, CALLER_HALF_LIFE_MS, CALLER_MAX_KINDS, CALLER_TOLERANCE_MS);
+        return List.of(MAX_LATENCY_MS, BUCKET_MS, CALLER_HALF_LIFE_MS, CALLER_MAX_KINDS, CALLER_TOLERANCE_MS, CALLER_CLOCK_OFFSETS);
     }
 
     /** The best-parent model's settings at their defaults. */
     public static ModelSettings defaultCallers() {
-        return new ModelSettings(CALLER_HALF_LIFE_MS.defaultValue(), CALLER_MAX_KINDS.defaultValue(), CALLER_TOLERANCE_MS.defaultValue());
+        return new ModelSettings(CALLER_HALF_LIFE_MS.defaultValue(), CALLER_MAX_KINDS.defaultValue(), CALLER_TOLERANCE_MS.defaultValue(),
+                CALLER_CLOCK_OFFSETS.defaultValue() == ClockOffsetsMode.AUTO);
     }
 
     public static ModelSettings callersFrom(FlagSet.Values values) {
-        return new ModelSettings(values.get(CALLER_HALF_LIFE_MS), values.get(CALLER_MAX_KINDS), values.get(CALLER_TOLERANCE_MS));
+        return new ModelSettings(values.get(CALLER_HALF_LIFE_MS), values.get(CALLER_MAX_KINDS), values.get(CALLER_TOLERANCE_MS),
+                values.get(CALLER_CLOCK_OFFSETS) == ClockOffsetsMode.AUTO);
     }
 
     public static Buckets bucketsFrom(FlagSet.Values values) throws UsageException {

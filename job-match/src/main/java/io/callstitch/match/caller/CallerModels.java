@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.callstitch.match.ContainmentMatcher;
 import io.callstitch.schema.Call;
 
 /**
@@ -33,6 +34,8 @@ public final class CallerModels {
     private static final int WARM_UP_ROUNDS = 4;
     private static final double WARM_UP_CHILDREN = 2000;
     private static final int WARM_UP_BUCKET_CHILDREN = 20;
+    /** Nearby pairs one bucket may vote with for clock offsets. */
+    private static final int OFFSET_PAIRS_PER_BUCKET = 5000;
 
     /** The best parent of one child: an index into the bucket's parents, or -1 for none. */
     public static final class Choice {
@@ -52,8 +55,11 @@ public final class CallerModels {
     private final ModelSettings settings;
     private final KindBudget budget;
     private final Map<String, HostModel> hosts = new TreeMap<>();
-    private final Map<String, Long> forgottenAt = new HashMap<>();
     private final Map<String, Integer> toleranceOf = new HashMap<>();
+    private final Map<String, Integer> offsetCallersOf = new HashMap<>();
+    // read by the metric gauges from another thread, like hostsAtTolerance
+    private volatile int callersWithOffset;
+    private volatile int widestOffset;
     // read by the metric gauges from another thread: counts only, never the maps
     private final int[] hostsAtTolerance;
 
@@ -89,6 +95,7 @@ public final class CallerModels {
         model.decayTo(closedAtMs, settings.halfLifeMs);
         int tolerance = settings.toleranceMs == ModelSettings.AUTO ? model.tolerance() : settings.toleranceMs;
         noteTolerance(ip, tolerance);
+        noteOffsets(ip, model);
         for (int c = 0; c < children.size(); c++) {
             candidatesOf.set(c, withinTolerance(sortedById(candidatesOf.get(c), parents), parents, children.get(c), tolerance, model));
         }
@@ -107,8 +114,73 @@ public final class CallerModels {
             posteriors = next;
         }
         learnPairs(model, parents, children, candidatesOf, posteriors, byId, 1);
-        forgetFaded(ip, model, closedAtMs);
+        if (settings.clockOffsets) {
+            voteOffsets(model, parents, children, byId);
+        }
+        model.forgetFadedAt(closedAtMs, settings.halfLifeMs, FORGET_BELOW, budget);
         return choices;
+    }
+
+    /**
+     * How far job-match must widen the parents of host {@code ip} when it looks for candidates: the
+     * widest tolerance, plus the widest clock offset estimated against any caller of the host.
+     */
+    public int slackFor(String ip) {
+        HostModel model = hosts.get(ip);
+        return settings.slackMs() + (settings.clockOffsets && model != null ? model.widestOffset() : 0);
+    }
+
+    /**
+     * Votes for the clock offsets of this host against its callers, from the nearby pairs (within
+     * +-{@link ClockOffsets#MAX_MS}) of the bucket's children, in id order, up to a budget of pairs per
+     * bucket, so a hot key costs a bounded amount.
+     */
+    private static void voteOffsets(HostModel model, List<Call> parents, List<Call> children, Integer[] byId) {
+        List<Call> sampled = new ArrayList<>();
+        for (int c : byId) {
+            sampled.add(children.get(c));
+        }
+        List<List<Integer>> near = new ArrayList<>();
+        for (int c = 0; c < sampled.size(); c++) {
+            near.add(new ArrayList<>());
+        }
+        ContainmentMatcher.match(parents, sampled, ClockOffsets.MAX_MS, (p, c) -> near.get(c).add(p));
+        int budget = OFFSET_PAIRS_PER_BUCKET;
+        for (int c = 0; c < sampled.size() && budget > 0; c++) {
+            List<Integer> pairs = near.get(c);
+            pairs.sort(Comparator.comparing(p -> parents.get(p).getId()));
+            java.util.Set<String> callers = new java.util.TreeSet<>();
+            for (int p : pairs) {
+                Call parent = parents.get(p);
+                model.voteOffset(parent.getSrcIp(), sampled.get(c), parent);
+                callers.add(parent.getSrcIp());
+                budget--;
+            }
+            for (String caller : callers) {
+                model.countOffsetVoter(caller);
+            }
+        }
+    }
+
+    private void noteOffsets(String ip, HostModel model) {
+        if (!settings.clockOffsets) {
+            return;
+        }
+        model.offset("");
+        budget.give(model.takeReleasedKinds());
+        Integer before = offsetCallersOf.put(ip, model.callersWithOffset());
+        callersWithOffset += model.callersWithOffset() - (before == null ? 0 : before);
+        widestOffset = Math.max(widestOffset, model.widestOffset());
+    }
+
+    /** Caller hosts whose clock offset against a callee host is estimated other than 0. */
+    public int callersWithOffset() {
+        return callersWithOffset;
+    }
+
+    /** The widest clock offset estimated so far (ms, either way). */
+    public int widestOffset() {
+        return widestOffset;
     }
 
     /** One E-step: each child's posterior over its candidates, with the model as it stands; fills {@code choices}. */
@@ -129,7 +201,8 @@ public final class CallerModels {
                 Call parent = parents.get(candidates[i]);
                 HostModel.Terms kind = terms.computeIfAbsent(parent.getSrcIp(), a -> new HashMap<>())
                         .computeIfAbsent(child.getDstIp(), x -> model.terms(parent.getSrcIp(), x));
-                scores[i] = kind.score(child.getStartAtMs() - parent.getStartAtMs(), parent.getEndAtMs() - child.getEndAtMs());
+                int offset = model.offset(parent.getSrcIp());
+                scores[i] = kind.score(child.getStartAtMs() - offset - parent.getStartAtMs(), parent.getEndAtMs() - (child.getEndAtMs() - offset));
                 if (i > 0 && better(scores[i], parent, scores[best], parents.get(candidates[best]))) {
                     best = i;
                 }
@@ -151,7 +224,9 @@ public final class CallerModels {
         int[] within = new int[candidates.length];
         for (int p : candidates) {
             Call parent = parents.get(p);
-            long miss = Math.max(0, Math.max(parent.getStartAtMs() - child.getStartAtMs(), child.getEndAtMs() - parent.getEndAtMs()));
+            int offset = model.offset(parent.getSrcIp());
+            long miss = Math.max(0, Math.max(parent.getStartAtMs() - (child.getStartAtMs() - offset),
+                    child.getEndAtMs() - offset - parent.getEndAtMs()));
             if (miss <= ModelSettings.MAX_AUTO_TOLERANCE_MS) {
                 closest = closest < 0 ? (int) miss : Math.min(closest, (int) miss);
             }
@@ -211,8 +286,9 @@ public final class CallerModels {
             int[] candidates = candidatesOf.get(c);
             for (int i = 0; i < candidates.length; i++) {
                 Call parent = parents.get(candidates[i]);
-                model.learnPair(parent.getSrcIp(), child.getDstIp(), child.getStartAtMs() - parent.getStartAtMs(),
-                        parent.getEndAtMs() - child.getEndAtMs(), sign * posteriors[c][i], budget);
+                int offset = model.offset(parent.getSrcIp());
+                model.learnPair(parent.getSrcIp(), child.getDstIp(), child.getStartAtMs() - offset - parent.getStartAtMs(),
+                        parent.getEndAtMs() - (child.getEndAtMs() - offset), sign * posteriors[c][i], budget);
             }
         }
     }
@@ -237,16 +313,6 @@ public final class CallerModels {
         }
         java.util.Arrays.sort(byId, Comparator.comparing(c -> children.get(c).getId()));
         return byId;
-    }
-
-    private void forgetFaded(String ip, HostModel model, long nowMs) {
-        Long last = forgottenAt.get(ip);
-        if (last == null) {
-            forgottenAt.put(ip, nowMs);
-        } else if (nowMs - last >= settings.halfLifeMs) {
-            model.forgetBelow(FORGET_BELOW, budget);
-            forgottenAt.put(ip, nowMs);
-        }
     }
 
     private static int[] sortedById(int[] candidates, List<Call> parents) {

@@ -4,9 +4,11 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.callstitch.schema.Call;
 
 /**
  * What one host b does while it serves a call: learned from timing alone, with no labels.
@@ -89,6 +91,15 @@ final class HostModel {
     /** Children seen, and those with a candidate within t ms (t = 0..max), in stored units: for the tolerance. */
     private double childrenSeen;
     private final double[] coveredWithin = new double[ModelSettings.MAX_AUTO_TOLERANCE_MS + 1];
+    /** Per caller: votes for the clock offset of this host against the caller's, and the children that voted. */
+    private final Map<String, double[]> offsetVotes = new TreeMap<>();
+    private final Map<String, double[]> offsetVoters = new TreeMap<>();
+    /** Per caller: the offset as last estimated; recomputed after new votes. */
+    private final Map<String, Integer> offsets = new HashMap<>();
+    private boolean offsetsStale;
+    /** Event time at which faded kinds were last dropped; Long.MIN_VALUE: never. */
+    private long forgottenAtMs = Long.MIN_VALUE;
+    private int pendingRelease;
     private double scale = 1;
     private long decayedToMs = Long.MIN_VALUE;
     private int kindCount;
@@ -96,6 +107,20 @@ final class HostModel {
     /** Children learned from, decayed. */
     double children() {
         return childrenSeen * scale;
+    }
+
+    private boolean isEmpty() {
+        return kinds.isEmpty() && parentsFrom.isEmpty() && offsetVotes.isEmpty() && childrenSeen == 0;
+    }
+
+    /** Drops faded kinds once per half-life of event time; the first call only starts the clock. */
+    void forgetFadedAt(long nowMs, long halfLifeMs, double minChildren, KindBudget budget) {
+        if (forgottenAtMs == Long.MIN_VALUE) {
+            forgottenAtMs = nowMs;
+        } else if (nowMs - forgottenAtMs >= halfLifeMs) {
+            forgetBelow(minChildren, budget);
+            forgottenAtMs = nowMs;
+        }
     }
 
     int kindCount() {
@@ -110,6 +135,8 @@ final class HostModel {
         }
         scale *= Math.pow(0.5, (double) (eventTimeMs - decayedToMs) / halfLifeMs);
         decayedToMs = eventTimeMs;
+        // the offsets' thresholds count real children: they are a function of the scale too
+        offsetsStale = true;
         if (scale < 1e-100) {
             rescale();
         }
@@ -147,6 +174,70 @@ final class HostModel {
                 coveredWithin[t] += 1 / scale;
             }
         }
+    }
+
+    /** One pair's vote for the offset of this host's clock against {@code caller}'s. */
+    void voteOffset(String caller, Call child, Call parent) {
+        ClockOffsets.vote(offsetVotes.computeIfAbsent(caller, a -> new double[ClockOffsets.SLOTS]), child.getStartAtMs(),
+                child.getEndAtMs(), parent.getStartAtMs(), parent.getEndAtMs(), 1 / scale);
+        offsetsStale = true;
+    }
+
+    /** One child voted (with one or more pairs) for the offset against {@code caller}. */
+    void countOffsetVoter(String caller) {
+        offsetVoters.computeIfAbsent(caller, a -> new double[1])[0] += 1 / scale;
+    }
+
+    /** The clock offset of this host against {@code caller}'s (ms, this host's clock minus the caller's). */
+    int offset(String caller) {
+        if (offsetsStale) {
+            Map<String, Integer> before = new HashMap<>(offsets);
+            offsets.clear();
+            for (Map.Entry<String, double[]> votes : offsetVotes.entrySet()) {
+                double[] real = votes.getValue().clone();
+                for (int slot = 0; slot < real.length; slot++) {
+                    real[slot] *= scale;
+                }
+                double[] voters = offsetVoters.get(votes.getKey());
+                int offset = ClockOffsets.estimate(real, voters == null ? 0 : voters[0] * scale);
+                if (offset != 0) {
+                    offsets.put(votes.getKey(), offset);
+                }
+                if (offset != before.getOrDefault(votes.getKey(), 0)) {
+                    // what was learned of this caller was learned on the wrong clock: start again on the new one
+                    Map<String, Kind> stale = kinds.remove(votes.getKey());
+                    if (stale != null) {
+                        kindCount -= stale.size();
+                        pendingRelease += stale.size();
+                    }
+                }
+            }
+            offsetsStale = false;
+        }
+        return offsets.getOrDefault(caller, 0);
+    }
+
+    /** Kinds dropped by a change of clock offset, not yet given back to the budget. */
+    int takeReleasedKinds() {
+        int released = pendingRelease;
+        pendingRelease = 0;
+        return released;
+    }
+
+    /** The widest offset against any caller (ms, either way). */
+    int widestOffset() {
+        offset("");
+        int widest = 0;
+        for (int offset : offsets.values()) {
+            widest = Math.max(widest, Math.abs(offset));
+        }
+        return widest;
+    }
+
+    /** Callers whose offset is not 0. */
+    int callersWithOffset() {
+        offset("");
+        return offsets.size();
     }
 
     /** One parent from {@code caller} was seen. */
@@ -201,6 +292,13 @@ final class HostModel {
         }
         // a caller's parent count stays while any of its kinds does: lambda divides by it
         parentsFrom.entrySet().removeIf(e -> e.getValue()[0] * scale < minChildren && !kinds.containsKey(e.getKey()));
+        for (String caller : new ArrayList<>(offsetVoters.keySet())) {
+            if (offsetVoters.get(caller)[0] * scale < minChildren) {
+                offsetVoters.remove(caller);
+                offsetVotes.remove(caller);
+                offsetsStale = true;
+            }
+        }
         kindCount -= dropped;
         budget.give(dropped);
         return dropped;
@@ -220,23 +318,53 @@ final class HostModel {
             count[0] *= scale;
         }
         childrenSeen *= scale;
+        for (double[] votes : offsetVotes.values()) {
+            for (int slot = 0; slot < votes.length; slot++) {
+                votes[slot] *= scale;
+            }
+        }
+        for (double[] voters : offsetVoters.values()) {
+            voters[0] *= scale;
+        }
         for (int t = 0; t < coveredWithin.length; t++) {
             coveredWithin[t] *= scale;
         }
         scale = 1;
     }
 
-    /** Writes the model in real units, sparse: only bins with weight. */
+    /**
+     * Writes the model as it is held (its scale, then the stored counts), sparse: only bins with weight.
+     * Read back into an empty model it is the same model to the last bit, so a restore changes no answer.
+     */
     void write(DataOutput out) throws IOException {
+        out.writeDouble(scale);
         out.writeLong(decayedToMs);
-        out.writeDouble(childrenSeen * scale);
+        out.writeLong(forgottenAtMs);
+        out.writeDouble(childrenSeen);
         for (double covered : coveredWithin) {
-            out.writeDouble(covered * scale);
+            out.writeDouble(covered);
+        }
+        out.writeInt(offsetVotes.size());
+        for (Map.Entry<String, double[]> votes : offsetVotes.entrySet()) {
+            out.writeUTF(votes.getKey());
+            double[] voters = offsetVoters.get(votes.getKey());
+            out.writeDouble(voters == null ? 0 : voters[0]);
+            for (double vote : votes.getValue()) {
+                out.writeDouble(vote);
+            }
+        }
+        // the last estimates as they stand (never recomputed here: a snapshot must not change the model),
+        // since a change of estimate drops what was learned on the old clock
+        out.writeBoolean(offsetsStale);
+        out.writeInt(offsets.size());
+        for (Map.Entry<String, Integer> offset : new TreeMap<>(offsets).entrySet()) {
+            out.writeUTF(offset.getKey());
+            out.writeInt(offset.getValue());
         }
         out.writeInt(parentsFrom.size());
         for (Map.Entry<String, double[]> entry : parentsFrom.entrySet()) {
             out.writeUTF(entry.getKey());
-            out.writeDouble(entry.getValue()[0] * scale);
+            out.writeDouble(entry.getValue()[0]);
         }
         out.writeInt(kinds.size());
         for (Map.Entry<String, Map<String, Kind>> byCaller : kinds.entrySet()) {
@@ -245,7 +373,7 @@ final class HostModel {
             for (Map.Entry<String, Kind> entry : byCaller.getValue().entrySet()) {
                 out.writeUTF(entry.getKey());
                 Kind kind = entry.getValue();
-                out.writeDouble(kind.children * scale);
+                out.writeDouble(kind.children);
                 writeSparse(out, kind.start);
                 writeSparse(out, kind.end);
             }
@@ -261,7 +389,7 @@ final class HostModel {
         for (int bin = 0; bin < bins.length; bin++) {
             if (bins[bin] != 0) {
                 out.writeByte(bin);
-                out.writeDouble(bins[bin] * scale);
+                out.writeDouble(bins[bin]);
             }
         }
     }
@@ -271,15 +399,42 @@ final class HostModel {
      * copies merged after a rescale; 1 when a subtask takes its own copy back).
      */
     void addWritten(DataInput in, double share, KindBudget budget) throws IOException {
-        decayedToMs = Math.max(decayedToMs, in.readLong());
-        childrenSeen += in.readDouble() * share / scale;
-        for (int t = 0; t < coveredWithin.length; t++) {
-            coveredWithin[t] += in.readDouble() * share / scale;
+        double writtenScale = in.readDouble();
+        // one copy into an empty model: taken as it is, bit for bit
+        boolean adopt = share == 1 && isEmpty();
+        if (adopt) {
+            scale = writtenScale;
         }
+        double factor = adopt ? 1 : writtenScale * share / scale;
+        decayedToMs = Math.max(decayedToMs, in.readLong());
+        forgottenAtMs = Math.max(forgottenAtMs, in.readLong());
+        childrenSeen += in.readDouble() * factor;
+        for (int t = 0; t < coveredWithin.length; t++) {
+            coveredWithin[t] += in.readDouble() * factor;
+        }
+        int voting = in.readInt();
+        for (int i = 0; i < voting; i++) {
+            String caller = in.readUTF();
+            offsetVoters.computeIfAbsent(caller, a -> new double[1])[0] += in.readDouble() * factor;
+            double[] votes = offsetVotes.computeIfAbsent(caller, a -> new double[ClockOffsets.SLOTS]);
+            for (int slot = 0; slot < votes.length; slot++) {
+                votes[slot] += in.readDouble() * factor;
+            }
+        }
+        boolean stale = in.readBoolean();
+        int estimated = in.readInt();
+        for (int i = 0; i < estimated; i++) {
+            String caller = in.readUTF();
+            int offset = in.readInt();
+            if (adopt) {
+                offsets.put(caller, offset);
+            }
+        }
+        offsetsStale = !adopt || stale;
         int callers = in.readInt();
         for (int i = 0; i < callers; i++) {
             String caller = in.readUTF();
-            parentsFrom.computeIfAbsent(caller, a -> new double[1])[0] += in.readDouble() * share / scale;
+            parentsFrom.computeIfAbsent(caller, a -> new double[1])[0] += in.readDouble() * factor;
         }
         int kindCallers = in.readInt();
         for (int i = 0; i < kindCallers; i++) {
@@ -295,7 +450,6 @@ final class HostModel {
                     byCallee.put(callee, kind);
                     kindCount++;
                 }
-                double factor = share / scale;
                 if (kind != null) {
                     kind.children += children * factor;
                 }

@@ -12,6 +12,8 @@ public final class ModelSettings implements Serializable {
     public final int maxKinds;
     /** How far (ms) a caller's interval may miss its child's and still be a candidate; {@link #AUTO}: per host, from the data. */
     public final int toleranceMs;
+    /** Whether per-host-pair clock offsets are estimated (and used) for the best parent. */
+    public final boolean clockOffsets;
 
     /** {@link #toleranceMs} estimated per host. */
     public static final int AUTO = -1;
@@ -19,12 +21,17 @@ public final class ModelSettings implements Serializable {
     public static final int MAX_AUTO_TOLERANCE_MS = 3;
 
     public ModelSettings(long halfLifeMs, int maxKinds, int toleranceMs) {
+        this(halfLifeMs, maxKinds, toleranceMs, false);
+    }
+
+    public ModelSettings(long halfLifeMs, int maxKinds, int toleranceMs, boolean clockOffsets) {
         if (halfLifeMs < 1 || maxKinds < 1 || toleranceMs < AUTO) {
             throw new IllegalArgumentException("half-life and the most kinds must be positive, the tolerance auto or at least 0");
         }
         this.halfLifeMs = halfLifeMs;
         this.maxKinds = maxKinds;
         this.toleranceMs = toleranceMs;
+        this.clockOffsets = clockOffsets;
     }
 
     /** How far job-match widens parents when it looks for candidates: enough for any tolerance chosen. */

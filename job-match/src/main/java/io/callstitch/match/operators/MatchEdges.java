@@ -52,8 +52,8 @@ import org.apache.flink.util.Collector;
  * parallelism, and merges every copy after a rescale).
  * Metrics: {@code edgesFound}, {@code piecesWritten}, {@code lateCalls}, {@code overMaxLatencyCalls},
  * {@code bucketsClosed}, and the gauges {@code bufferedCalls}, {@code callerModelHosts},
- * {@code callerModelKinds}, {@code callerModelKindsRefused}, {@code callerToleranceMsWidest} and
- * {@code callerHostsWithTolerance}.
+ * {@code callerModelKinds}, {@code callerModelKindsRefused}, {@code callerToleranceMsWidest},
+ * {@code callerHostsWithTolerance}, {@code callerClockOffsetMsWidest} and {@code callerEdgesWithClockOffset}.
  */
 public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall, EdgePiece> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
@@ -97,6 +97,8 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         getRuntimeContext().getMetricGroup().gauge("callerModelKindsRefused", (Gauge<Long>) () -> callers.refusedKinds());
         getRuntimeContext().getMetricGroup().gauge("callerToleranceMsWidest", (Gauge<Integer>) () -> callers.widestTolerance());
         getRuntimeContext().getMetricGroup().gauge("callerHostsWithTolerance", (Gauge<Integer>) () -> callers.hostsWithTolerance());
+        getRuntimeContext().getMetricGroup().gauge("callerClockOffsetMsWidest", (Gauge<Integer>) () -> callers.widestOffset());
+        getRuntimeContext().getMetricGroup().gauge("callerEdgesWithClockOffset", (Gauge<Integer>) () -> callers.callersWithOffset());
     }
 
     @Override
@@ -160,7 +162,8 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             candidates.add(new IntList());
         }
         // widened by the best parent's tolerance; the rule's own lists keep only what it contains
-        ContainmentMatcher.match(bucketParents, bucketChildren, callerSettings.slackMs(), (p, c) -> candidates.get(c).add(p));
+        int slack = bucketChildren.isEmpty() ? 0 : callers.slackFor(bucketChildren.get(0).getSrcIp());
+        ContainmentMatcher.match(bucketParents, bucketChildren, slack, (p, c) -> candidates.get(c).add(p));
         long bucket = buckets.bucketClosingAt(timestamp);
         List<int[]> candidatesOf = new ArrayList<>(bucketChildren.size());
         List<List<String>> parentsOf = new ArrayList<>(bucketChildren.size());

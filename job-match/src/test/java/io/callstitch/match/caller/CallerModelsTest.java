@@ -144,17 +144,21 @@ class CallerModelsTest {
     @Test
     void aRestoredModelDecidesAsTheOriginalWould() {
         Random random = new Random(3);
-        CallerModels original = new CallerModels(SETTINGS);
+        ModelSettings withOffsets = new ModelSettings(60_000, 20_000, ModelSettings.AUTO, true);
+        CallerModels original = new CallerModels(withOffsets);
         for (int second = 0; second < 10; second++) {
             new Bucket(random, second, 15, 30).decide(original);
         }
-        CallerModels restored = new CallerModels(SETTINGS);
+        CallerModels restored = new CallerModels(withOffsets);
         restored.restore(List.of(original.snapshot()));
         assertArrayEquals(original.snapshot(), restored.snapshot());
         assertEquals(original.kinds(), restored.kinds());
 
-        Bucket next = new Bucket(random, 10, 15, 30);
-        assertEquals(picks(next, next.decide(original)), picks(next, next.decide(restored)));
+        for (int second = 10; second < 40; second++) {
+            Bucket next = new Bucket(random, second, 15, 30);
+            assertEquals(picks(next, next.decide(original)), picks(next, next.decide(restored)), "second " + second);
+        }
+        assertArrayEquals(original.snapshot(), restored.snapshot(), "the same model to the last bit, buckets later");
     }
 
     @Test

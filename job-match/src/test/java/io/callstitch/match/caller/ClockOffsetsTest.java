@@ -1,0 +1,71 @@
+package io.callstitch.match.caller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ClockOffsetsTest {
+    /**
+     * Pairs of one caller edge: each child has its true parent, its clock {@code offset} ms ahead, and a few
+     * coincidental nearby calls.
+     */
+    private static double[] votes(int offset, int children, Random random) {
+        return votes(offset, children, random, new long[children][]);
+    }
+
+    /** The same, also filling {@code trueRanges} with the offsets each true pair allows. */
+    private static double[] votes(int offset, int children, Random random, long[][] trueRanges) {
+        double[] votes = new double[ClockOffsets.SLOTS];
+        for (int i = 0; i < children; i++) {
+            long start = random.nextInt(100_000);
+            long latency = 20 + random.nextInt(200);
+            long childStart = start + 1 + random.nextInt(5);
+            long childEnd = childStart + random.nextInt((int) latency - 10);
+            ClockOffsets.vote(votes, childStart + offset, childEnd + offset, start, start + latency, 1);
+            trueRanges[i] = new long[] {childEnd + offset - (start + latency), childStart + offset - start};
+            for (int k = 0; k < 5; k++) {
+                long other = childStart - random.nextInt(300);
+                ClockOffsets.vote(votes, childStart + offset, childEnd + offset, other, other + random.nextInt(400), 1);
+            }
+        }
+        return votes;
+    }
+
+    @Test
+    void findsAnOffsetEveryTruePairAllowsForAHostWhoseClockRunsApart() {
+        for (int offset : new int[] {20, -13, 45}) {
+            long[][] ranges = new long[1000][];
+            int estimate = ClockOffsets.estimate(votes(offset, 1000, new Random(offset + 100), ranges), 1000);
+            int allowing = 0;
+            for (long[] range : ranges) {
+                allowing += range[0] <= estimate && estimate <= range[1] ? 1 : 0;
+            }
+            assertTrue(allowing >= 990, "offset " + offset + ": the estimate " + estimate + " is allowed by " + allowing + " of 1000 true pairs");
+            assertTrue(Math.abs(estimate - offset) <= 10, "offset " + offset + ", estimate " + estimate);
+        }
+    }
+
+    @Test
+    void clocksInStepGiveZero() {
+        assertEquals(0, ClockOffsets.estimate(votes(0, 1000, new Random(3)), 1000));
+    }
+
+    @Test
+    void fewPairsGiveZero() {
+        assertEquals(0, ClockOffsets.estimate(votes(20, 20, new Random(4)), 20));
+    }
+
+    @Test
+    void onlyChanceGivesZero() {
+        Random random = new Random(5);
+        double[] votes = new double[ClockOffsets.SLOTS];
+        for (int i = 0; i < 1000; i++) {
+            long childStart = random.nextInt(100_000);
+            long other = childStart - random.nextInt(300);
+            ClockOffsets.vote(votes, childStart, childStart + random.nextInt(50), other, other + random.nextInt(400), 1);
+        }
+        assertEquals(0, ClockOffsets.estimate(votes, 1000));
+    }
+}
