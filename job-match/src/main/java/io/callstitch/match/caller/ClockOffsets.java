@@ -25,6 +25,8 @@ public final class ClockOffsets {
      * the longer gap, and a loose top would drift that way.
      */
     static final double TOP = 0.95;
+    /** The share of the rise that 0 must stay below for an offset to be believed. */
+    static final double PLATEAU = 0.8;
 
     private ClockOffsets() {}
 
@@ -55,10 +57,12 @@ public final class ClockOffsets {
         if (max - median < 0.3 * voters) {
             return 0;
         }
-        double level = median + TOP * (max - median);
-        if (votes[MAX_MS] >= level) {
+        // clocks in step unless 0 is well off the peak: on the design's wider plateau (0.8 of the rise),
+        // 0 means no offset; small offsets are the tolerance's to absorb
+        if (votes[MAX_MS] >= median + PLATEAU * (max - median)) {
             return 0;
         }
+        double level = median + TOP * (max - median);
         int peak = 0;
         for (int slot = 1; slot < SLOTS; slot++) {
             if (votes[slot] > votes[peak]) {
@@ -73,6 +77,7 @@ public final class ClockOffsets {
         while (high < SLOTS - 1 && votes[high + 1] >= level) {
             high++;
         }
-        return Math.floorDiv(low + high, 2) - MAX_MS;
+        int offset = Math.floorDiv(low + high, 2) - MAX_MS;
+        return Math.abs(offset) <= ModelSettings.MAX_AUTO_TOLERANCE_MS ? 0 : offset;
     }
 }
