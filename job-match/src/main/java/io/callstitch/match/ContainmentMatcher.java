@@ -18,7 +18,10 @@ import io.callstitch.schema.Call;
 public final class ContainmentMatcher {
     private ContainmentMatcher() {}
 
-    /** Receives each edge once, as indexes into the lists handed to {@link #match}. */
+    /**
+     * Receives each edge once, as indexes into the lists handed to {@link #match}; a child's parents come
+     * by end time, then id.
+     */
     @FunctionalInterface
     public interface EdgeSink {
         void edge(int parentIndex, int childIndex);
@@ -31,7 +34,7 @@ public final class ContainmentMatcher {
     /** The rule itself: does {@code parent}'s interval contain {@code child}'s (the ips aside)? */
     public static boolean contains(Call parent, Call child) {
         return parent.getStartAtMs() <= child.getStartAtMs() && parent.getEndAtMs() >= child.getEndAtMs()
-                && !parent.getId().equals(child.getId());
+                && !sameCall(parent, child);
     }
 
     /**
@@ -47,7 +50,11 @@ public final class ContainmentMatcher {
             return;
         }
         Integer[] byEnd = indexes(m);
-        Arrays.sort(byEnd, (a, b) -> Long.compare(parents.get(a).getEndAtMs(), parents.get(b).getEndAtMs()));
+        // ties by id: each child's parents then come in one order, whatever order the calls arrived in
+        Arrays.sort(byEnd, (a, b) -> {
+            int byEndTime = Long.compare(parents.get(a).getEndAtMs(), parents.get(b).getEndAtMs());
+            return byEndTime != 0 ? byEndTime : parents.get(a).getId().compareTo(parents.get(b).getId());
+        });
         long[] sortedEnds = new long[m];
         int[] rankOf = new int[m];
         for (int rank = 0; rank < m; rank++) {
@@ -71,11 +78,17 @@ public final class ContainmentMatcher {
             for (int rank = active.nextSetBit(firstAtLeast(sortedEnds, child.getEndAtMs() - slackMs));
                     rank >= 0; rank = active.nextSetBit(rank + 1)) {
                 int pi = byEnd[rank];
-                if (!parents.get(pi).getId().equals(child.getId())) {
+                if (!sameCall(parents.get(pi), child)) {
                     sink.edge(pi, ci);
                 }
             }
         }
+    }
+
+    /** One call met as a parent and as a child of the same key (src_ip == dst_ip): same interval, same id. */
+    private static boolean sameCall(Call a, Call b) {
+        // the times first: ids are only compared for the rare pairs with equal intervals
+        return a.getStartAtMs() == b.getStartAtMs() && a.getEndAtMs() == b.getEndAtMs() && a.getId().equals(b.getId());
     }
 
     /** The first index whose value is at least {@code key}, or the length when none is. */

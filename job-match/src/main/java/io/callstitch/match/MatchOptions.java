@@ -61,6 +61,18 @@ public final class MatchOptions implements Serializable {
                     + " ms) from the data and look for best parents after it; off: the tolerance only",
             ClockOffsetsMode.class);
 
+    /** Whether job-match picks best parents. */
+    public enum BestParentMode {
+        /** Each call gets its most likely caller and a confidence. */
+        ON,
+        /** The rule's lists only: best_parent stays null, and chains must follow the rule. */
+        OFF
+    }
+
+    public static final Flag<BestParentMode> BEST_PARENT = Flag.choice("best-parent", BestParentMode.ON,
+            "on: pick each call's most likely caller with a confidence (best_parent); off: the rule's lists only",
+            BestParentMode.class);
+
     public static final FlagSet FLAGS = new FlagSet("job-match",
             "Reads calls filed by ip, finds every parent->child edge per (ip, time bucket) once the watermark\n"
                     + "says the bucket is complete, and writes one edge piece per call and bucket, keyed by call id.",
@@ -82,18 +94,18 @@ public final class MatchOptions implements Serializable {
 
     /** The flags that shape the matching, for programs (the file mode) that run it without Kafka. */
     public static List<Flag<?>> settingsFlags() {
-        return List.of(MAX_LATENCY_MS, BUCKET_MS, CALLER_HALF_LIFE_MS, CALLER_MAX_KINDS, CALLER_TOLERANCE_MS, CALLER_CLOCK_OFFSETS);
+        return List.of(MAX_LATENCY_MS, BUCKET_MS, CALLER_HALF_LIFE_MS, CALLER_MAX_KINDS, CALLER_TOLERANCE_MS, CALLER_CLOCK_OFFSETS, BEST_PARENT);
     }
 
     /** The best-parent model's settings at their defaults. */
     public static ModelSettings defaultCallers() {
         return new ModelSettings(CALLER_HALF_LIFE_MS.defaultValue(), CALLER_MAX_KINDS.defaultValue(), CALLER_TOLERANCE_MS.defaultValue(),
-                CALLER_CLOCK_OFFSETS.defaultValue() == ClockOffsetsMode.AUTO);
+                CALLER_CLOCK_OFFSETS.defaultValue() == ClockOffsetsMode.AUTO, BEST_PARENT.defaultValue() == BestParentMode.ON);
     }
 
     public static ModelSettings callersFrom(FlagSet.Values values) {
         return new ModelSettings(values.get(CALLER_HALF_LIFE_MS), values.get(CALLER_MAX_KINDS), values.get(CALLER_TOLERANCE_MS),
-                values.get(CALLER_CLOCK_OFFSETS) == ClockOffsetsMode.AUTO);
+                values.get(CALLER_CLOCK_OFFSETS) == ClockOffsetsMode.AUTO, values.get(BEST_PARENT) == BestParentMode.ON);
     }
 
     public static Buckets bucketsFrom(FlagSet.Values values) throws UsageException {

@@ -70,18 +70,25 @@ public final class MatchBenchmark {
 
     /** Returns the rule's edges among the widened candidates, which must be the sweep's. */
     private static long bestParents(CallerModels models, List<Call> parents, List<Call> children) {
-        List<List<Integer>> candidates = new ArrayList<>();
+        // as job-match holds them: a growable int array per child, no boxing
+        int[][] candidates = new int[children.size()][];
+        int[] sizes = new int[children.size()];
         for (int c = 0; c < children.size(); c++) {
-            candidates.add(new ArrayList<>());
+            candidates[c] = new int[4];
         }
-        ContainmentMatcher.match(parents, children, MatchOptions.defaultCallers().slackMs(), (p, c) -> candidates.get(c).add(p));
-        List<int[]> candidatesOf = new ArrayList<>();
+        ContainmentMatcher.match(parents, children, MatchOptions.defaultCallers().slackMs(), (p, c) -> {
+            if (sizes[c] == candidates[c].length) {
+                candidates[c] = Arrays.copyOf(candidates[c], sizes[c] * 2);
+            }
+            candidates[c][sizes[c]++] = p;
+        });
+        List<int[]> candidatesOf = new ArrayList<>(children.size());
         long rule = 0;
         for (int c = 0; c < children.size(); c++) {
-            for (int p : candidates.get(c)) {
-                rule += ContainmentMatcher.contains(parents.get(p), children.get(c)) ? 1 : 0;
+            for (int i = 0; i < sizes[c]; i++) {
+                rule += ContainmentMatcher.contains(parents.get(candidates[c][i]), children.get(c)) ? 1 : 0;
             }
-            candidatesOf.add(candidates.get(c).stream().mapToInt(Integer::intValue).toArray());
+            candidatesOf.add(Arrays.copyOf(candidates[c], sizes[c]));
         }
         boolean[] counted = new boolean[parents.size()];
         Arrays.fill(counted, true);

@@ -40,7 +40,6 @@ public final class CallerModels {
     /** The best parent of one child: an index into the bucket's parents, or -1 for none. */
     public static final class Choice {
         public static final Choice NONE = new Choice(-1, 0);
-        public static final Choice[] NONE_OF_EMPTY = new Choice[0];
 
         public final int parentIndex;
         /** The posterior of the pick among the candidates, rounded to 4 decimals. */
@@ -96,26 +95,26 @@ public final class CallerModels {
         int tolerance = settings.toleranceMs == ModelSettings.AUTO ? model.tolerance() : settings.toleranceMs;
         noteTolerance(ip, tolerance);
         noteOffsets(ip, model);
-        for (int c = 0; c < children.size(); c++) {
-            candidatesOf.set(c, withinTolerance(sortedById(candidatesOf.get(c), parents), parents, children.get(c), tolerance, model));
-        }
-        Integer[] byId = idOrder(children);
+        BucketDecision bucket = new BucketDecision(model, parents, children, candidatesOf, tolerance, settings.clockOffsets);
         learnParents(model, parents, countParent);
         Choice[] choices = new Choice[children.size()];
-        double[][] posteriors = decide(model, parents, children, candidatesOf, choices);
+        double[][] posteriors = bucket.decide(model, choices);
         // while the host's model is young, a few EM rounds inside the bucket: the bucket teaches itself
         // before its answers are final, so the first seconds of a host are not decided on priors alone;
         // never on a handful of children, which would only learn to agree with themselves
         boolean warmUp = model.children() < WARM_UP_CHILDREN && children.size() >= WARM_UP_BUCKET_CHILDREN;
         for (int round = 1; warmUp && round < WARM_UP_ROUNDS; round++) {
-            learnPairs(model, parents, children, candidatesOf, posteriors, byId, 1);
-            double[][] next = decide(model, parents, children, candidatesOf, choices);
-            learnPairs(model, parents, children, candidatesOf, posteriors, byId, -1);
+            bucket.learn(model, posteriors, 1, budget);
+            double[][] next = bucket.decide(model, choices);
+            bucket.learn(model, posteriors, -1, budget);
             posteriors = next;
         }
-        learnPairs(model, parents, children, candidatesOf, posteriors, byId, 1);
+        bucket.learn(model, posteriors, 1, budget);
+        for (int c = 0; c < children.size(); c++) {
+            candidatesOf.set(c, bucket.candidates[c]);
+        }
         if (settings.clockOffsets) {
-            voteOffsets(model, parents, children, byId);
+            voteOffsets(model, parents, children, BucketDecision.idOrder(children));
         }
         model.forgetFadedAt(closedAtMs, settings.halfLifeMs, FORGET_BELOW, budget);
         return choices;
@@ -135,7 +134,7 @@ public final class CallerModels {
      * +-{@link ClockOffsets#MAX_MS}) of the bucket's children, in id order, up to a budget of pairs per
      * bucket, so a hot key costs a bounded amount.
      */
-    private static void voteOffsets(HostModel model, List<Call> parents, List<Call> children, Integer[] byId) {
+    private static void voteOffsets(HostModel model, List<Call> parents, List<Call> children, int[] byId) {
         List<Call> sampled = new ArrayList<>();
         for (int c : byId) {
             sampled.add(children.get(c));
@@ -183,60 +182,6 @@ public final class CallerModels {
         return widestOffset;
     }
 
-    /** One E-step: each child's posterior over its candidates, with the model as it stands; fills {@code choices}. */
-    private static double[][] decide(HostModel model, List<Call> parents, List<Call> children, List<int[]> candidatesOf,
-            Choice[] choices) {
-        double[][] posteriors = new double[children.size()][];
-        Map<String, Map<String, HostModel.Terms>> terms = new HashMap<>();
-        for (int c = 0; c < children.size(); c++) {
-            Call child = children.get(c);
-            int[] candidates = candidatesOf.get(c);
-            if (candidates.length == 0) {
-                choices[c] = Choice.NONE;
-                continue;
-            }
-            double[] scores = new double[candidates.length];
-            int best = 0;
-            for (int i = 0; i < candidates.length; i++) {
-                Call parent = parents.get(candidates[i]);
-                HostModel.Terms kind = terms.computeIfAbsent(parent.getSrcIp(), a -> new HashMap<>())
-                        .computeIfAbsent(child.getDstIp(), x -> model.terms(parent.getSrcIp(), x));
-                int offset = model.offset(parent.getSrcIp());
-                scores[i] = kind.score(child.getStartAtMs() - offset - parent.getStartAtMs(), parent.getEndAtMs() - (child.getEndAtMs() - offset));
-                if (i > 0 && better(scores[i], parent, scores[best], parents.get(candidates[best]))) {
-                    best = i;
-                }
-            }
-            double[] posterior = softmax(scores);
-            posteriors[c] = posterior;
-            choices[c] = new Choice(candidates[best], Math.round(posterior[best] * 10_000) / 10_000.0);
-        }
-        return posteriors;
-    }
-
-    /**
-     * The candidates whose interval misses the child's by at most {@code toleranceMs}; teaches the host's
-     * coverage how far the closest one missed.
-     */
-    private static int[] withinTolerance(int[] candidates, List<Call> parents, Call child, int toleranceMs, HostModel model) {
-        int closest = -1;
-        int kept = 0;
-        int[] within = new int[candidates.length];
-        for (int p : candidates) {
-            Call parent = parents.get(p);
-            int offset = model.offset(parent.getSrcIp());
-            long miss = Math.max(0, Math.max(parent.getStartAtMs() - (child.getStartAtMs() - offset),
-                    child.getEndAtMs() - offset - parent.getEndAtMs()));
-            if (miss <= ModelSettings.MAX_AUTO_TOLERANCE_MS) {
-                closest = closest < 0 ? (int) miss : Math.min(closest, (int) miss);
-            }
-            if (miss <= toleranceMs) {
-                within[kept++] = p;
-            }
-        }
-        model.learnCoverage(closest);
-        return kept == candidates.length ? candidates : java.util.Arrays.copyOf(within, kept);
-    }
 
     private void noteTolerance(String ip, int tolerance) {
         Integer before = toleranceOf.put(ip, tolerance);
@@ -267,32 +212,6 @@ public final class CallerModels {
         return hosts;
     }
 
-    /** Higher score wins; on a tie the tighter parent, then the smaller id (candidates come in id order). */
-    private static boolean better(double score, Call parent, double bestScore, Call bestParent) {
-        if (score != bestScore) {
-            return score > bestScore;
-        }
-        return parent.getLatencyMsec() < bestParent.getLatencyMsec();
-    }
-
-    /** Adds (sign 1) or takes back (sign -1) the children's posterior-weighted pairs, in id order. */
-    private void learnPairs(HostModel model, List<Call> parents, List<Call> children, List<int[]> candidatesOf,
-            double[][] posteriors, Integer[] byId, int sign) {
-        for (int c : byId) {
-            if (posteriors[c] == null) {
-                continue;
-            }
-            Call child = children.get(c);
-            int[] candidates = candidatesOf.get(c);
-            for (int i = 0; i < candidates.length; i++) {
-                Call parent = parents.get(candidates[i]);
-                int offset = model.offset(parent.getSrcIp());
-                model.learnPair(parent.getSrcIp(), child.getDstIp(), child.getStartAtMs() - offset - parent.getStartAtMs(),
-                        parent.getEndAtMs() - (child.getEndAtMs() - offset), sign * posteriors[c][i], budget);
-            }
-        }
-    }
-
     private static void learnParents(HostModel model, List<Call> parents, boolean[] countParent) {
         List<String> counted = new ArrayList<>();
         for (int p = 0; p < parents.size(); p++) {
@@ -304,45 +223,6 @@ public final class CallerModels {
         for (String caller : counted) {
             model.learnParent(caller);
         }
-    }
-
-    private static Integer[] idOrder(List<Call> children) {
-        Integer[] byId = new Integer[children.size()];
-        for (int c = 0; c < byId.length; c++) {
-            byId[c] = c;
-        }
-        java.util.Arrays.sort(byId, Comparator.comparing(c -> children.get(c).getId()));
-        return byId;
-    }
-
-    private static int[] sortedById(int[] candidates, List<Call> parents) {
-        Integer[] boxed = new Integer[candidates.length];
-        for (int i = 0; i < candidates.length; i++) {
-            boxed[i] = candidates[i];
-        }
-        java.util.Arrays.sort(boxed, Comparator.comparing(p -> parents.get(p).getId()));
-        int[] sorted = new int[candidates.length];
-        for (int i = 0; i < sorted.length; i++) {
-            sorted[i] = boxed[i];
-        }
-        return sorted;
-    }
-
-    private static double[] softmax(double[] scores) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double score : scores) {
-            max = Math.max(max, score);
-        }
-        double[] posterior = new double[scores.length];
-        double sum = 0;
-        for (int i = 0; i < scores.length; i++) {
-            posterior[i] = Math.exp(scores[i] - max);
-            sum += posterior[i];
-        }
-        for (int i = 0; i < scores.length; i++) {
-            posterior[i] /= sum;
-        }
-        return posterior;
     }
 
     /** The models as bytes, for operator state. */

@@ -81,7 +81,11 @@ final class HostModel {
         }
 
         double score(long startGapMs, long endGapMs) {
-            return logLambda + logStart[TimingBins.of(startGapMs)] + logEnd[TimingBins.of(endGapMs)];
+            return score(TimingBins.of(startGapMs), TimingBins.of(endGapMs));
+        }
+
+        double score(int startBin, int endBin) {
+            return logLambda + logStart[startBin] + logEnd[endBin];
         }
     }
 
@@ -269,6 +273,32 @@ final class HostModel {
         kind.start[TimingBins.of(startGapMs)] += stored;
         kind.end[TimingBins.of(endGapMs)] += stored;
         return true;
+    }
+
+    /**
+     * Adds (sign 1) or takes back (sign -1) one bucket's posterior-weighted pairs of kind (caller, callee):
+     * {@code sums[0]} children, then the start bins, then the end bins.
+     */
+    void learnKind(String caller, String callee, double[] sums, int sign, KindBudget budget) {
+        Map<String, Kind> byCallee = kinds.computeIfAbsent(caller, a -> new TreeMap<>());
+        Kind kind = byCallee.get(callee);
+        if (kind == null) {
+            if (sign < 0 || !budget.take()) {
+                if (byCallee.isEmpty()) {
+                    kinds.remove(caller);
+                }
+                return;
+            }
+            kind = new Kind();
+            byCallee.put(callee, kind);
+            kindCount++;
+        }
+        double factor = sign / scale;
+        kind.children += sums[0] * factor;
+        for (int bin = 0; bin < TimingBins.COUNT; bin++) {
+            kind.start[bin] += sums[1 + bin] * factor;
+            kind.end[bin] += sums[1 + TimingBins.COUNT + bin] * factor;
+        }
     }
 
     /** Drops kinds whose weight has decayed below {@code minChildren}; returns how many went. */

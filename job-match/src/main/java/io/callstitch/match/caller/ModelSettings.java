@@ -14,6 +14,8 @@ public final class ModelSettings implements Serializable {
     public final int toleranceMs;
     /** Whether per-host-pair clock offsets are estimated (and used) for the best parent. */
     public final boolean clockOffsets;
+    /** Whether best parents are picked at all (off: the rule's lists only, and no model state). */
+    public final boolean enabled;
 
     /** {@link #toleranceMs} estimated per host. */
     public static final int AUTO = -1;
@@ -25,6 +27,10 @@ public final class ModelSettings implements Serializable {
     }
 
     public ModelSettings(long halfLifeMs, int maxKinds, int toleranceMs, boolean clockOffsets) {
+        this(halfLifeMs, maxKinds, toleranceMs, clockOffsets, true);
+    }
+
+    public ModelSettings(long halfLifeMs, int maxKinds, int toleranceMs, boolean clockOffsets, boolean enabled) {
         if (halfLifeMs < 1 || maxKinds < 1 || toleranceMs < AUTO) {
             throw new IllegalArgumentException("half-life and the most kinds must be positive, the tolerance auto or at least 0");
         }
@@ -32,10 +38,14 @@ public final class ModelSettings implements Serializable {
         this.maxKinds = maxKinds;
         this.toleranceMs = toleranceMs;
         this.clockOffsets = clockOffsets;
+        this.enabled = enabled;
     }
 
     /** How far job-match widens parents when it looks for candidates: enough for any tolerance chosen. */
     public int slackMs() {
+        if (!enabled) {
+            return 0;
+        }
         return toleranceMs == AUTO ? MAX_AUTO_TOLERANCE_MS : toleranceMs;
     }
 }

@@ -18,6 +18,8 @@ final class TimingBins {
     /** upper[j]: the largest gap of bin j on the positive side (bin j holds (upper[j-1], upper[j]]). */
     private static final long[] UPPER = new long[SIDE + 1];
     private static final double[] WIDTH = new double[COUNT];
+    /** The side of every gap below UPPER[SIDE - 1]: a look-up instead of a search, once per candidate. */
+    private static final byte[] SIDE_OF;
 
     static {
         for (int j = 0; j <= SIDE; j++) {
@@ -29,6 +31,14 @@ final class TimingBins {
             WIDTH[SIDE + j] = width;
             WIDTH[SIDE - j] = width;
         }
+        SIDE_OF = new byte[(int) UPPER[SIDE - 1] + 1];
+        int side = 0;
+        for (int gap = 0; gap < SIDE_OF.length; gap++) {
+            while (gap > UPPER[side]) {
+                side++;
+            }
+            SIDE_OF[gap] = (byte) side;
+        }
     }
 
     private TimingBins() {}
@@ -37,7 +47,9 @@ final class TimingBins {
     static int of(long gapMs) {
         long magnitude = gapMs == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(gapMs);
         int side;
-        if (magnitude >= UPPER[SIDE]) {
+        if (magnitude < SIDE_OF.length) {
+            side = SIDE_OF[(int) magnitude];
+        } else if (magnitude >= UPPER[SIDE]) {
             side = SIDE;
         } else {
             int found = Arrays.binarySearch(UPPER, magnitude);

@@ -162,7 +162,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             candidates.add(new IntList());
         }
         // widened by the best parent's tolerance; the rule's own lists keep only what it contains
-        int slack = bucketChildren.isEmpty() ? 0 : callers.slackFor(bucketChildren.get(0).getSrcIp());
+        int slack = bucketChildren.isEmpty() || !callerSettings.enabled ? 0 : callers.slackFor(bucketChildren.get(0).getSrcIp());
         ContainmentMatcher.match(bucketParents, bucketChildren, slack, (p, c) -> candidates.get(c).add(p));
         long bucket = buckets.bucketClosingAt(timestamp);
         List<int[]> candidatesOf = new ArrayList<>(bucketChildren.size());
@@ -181,8 +181,9 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             }
             parentsOf.add(parentIds);
         }
-        CallerModels.Choice[] choices = CallerModels.Choice.NONE_OF_EMPTY;
-        if (!bucketChildren.isEmpty()) {
+        CallerModels.Choice[] choices = new CallerModels.Choice[bucketChildren.size()];
+        Arrays.fill(choices, CallerModels.Choice.NONE);
+        if (!bucketChildren.isEmpty() && callerSettings.enabled) {
             boolean[] countParent = new boolean[bucketParents.size()];
             for (int p = 0; p < countParent.length; p++) {
                 countParent[p] = buckets.firstParentBucket(bucketParents.get(p)) == bucket;

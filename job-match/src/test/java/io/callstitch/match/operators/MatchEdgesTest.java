@@ -213,6 +213,26 @@ class MatchEdgesTest {
     }
 
     @Test
+    void withBestParentsOffOnlyTheRulesListsAreWritten() throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new MatchEdges(buckets, new ModelSettings(600_000, 20_000, ModelSettings.AUTO, false, false))),
+                BucketedCall::key, Types.STRING);
+        harness.open();
+        send(call("id1", "10.0.0.1", "10.0.0.3", 1000, 1400), call("id3", "10.0.0.3", "10.0.0.4", 1200, 1300),
+                call("near", "10.0.0.2", "10.0.0.3", 1201, 1400));
+        harness.processWatermark(buckets.closesAt(1));
+
+        assertEquals(List.of("id1"), answers().get("id3 CHILD"), "a caller 1 ms off is no candidate without the model");
+        for (EdgePiece piece : harness.extractOutputValues()) {
+            assertEquals(null, piece.getBestParent());
+            assertEquals(List.of(), piece.getBestChildren());
+        }
+        assertEquals(0, models().kinds(), "no model state");
+        assertNothingLeft();
+    }
+
+    @Test
     void aLateChildHasNoBestParent() throws Exception {
         harness.processWatermark(buckets.closesAt(5));
         send(call("late", "10.0.0.1", "10.0.0.2", 1000, 1100));

@@ -1,0 +1,200 @@
+package io.callstitch.match.caller;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import io.callstitch.schema.Call;
+
+/**
+ * One closed bucket of one host, indexed once for its E-steps and M-steps: callers and callees as small
+ * ints (numbered in name order), each child's candidates as parent indexes with their timing bins, so a step costs array reads per candidate and one model update per kind, never a map
+ * look-up or a string comparison per edge.
+ */
+final class BucketDecision {
+    private final List<Call> parents;
+    private final List<Call> children;
+    private final String[] callerNames;
+    private final int[] callerOf;
+    private final String[] calleeNames;
+    private final int[] calleeOf;
+    /** Per child: candidate parent indexes in id order, and their start and end gap bins. */
+    final int[][] candidates;
+    private final int[][] startBins;
+    private final int[][] endBins;
+    /** Children in id order: the order the model learns in. */
+    private final int[] childOrder;
+
+    /**
+     * @param widened per child, the indexes of the parents that contain it widened by the host's slack, in
+     *     an order that does not depend on the order the calls arrived in ({@code ContainmentMatcher}'s:
+     *     by end time, then id); the picks and what is learned depend on it only through ties and sums
+     * @param toleranceMs how far (after the clock offset) a candidate may miss the child
+     * @param offsets whether the host's clock offsets against its callers apply
+     */
+    BucketDecision(HostModel model, List<Call> parents, List<Call> children, List<int[]> widened, int toleranceMs, boolean offsets) {
+        this.parents = parents;
+        this.children = children;
+        callerNames = distinct(parents, true);
+        calleeNames = distinct(children, false);
+        Map<String, Integer> callerIndex = index(callerNames);
+        Map<String, Integer> calleeIndex = index(calleeNames);
+        callerOf = new int[parents.size()];
+        for (int p = 0; p < callerOf.length; p++) {
+            callerOf[p] = callerIndex.get(parents.get(p).getSrcIp());
+        }
+        calleeOf = new int[children.size()];
+        for (int c = 0; c < calleeOf.length; c++) {
+            calleeOf[c] = calleeIndex.get(children.get(c).getDstIp());
+        }
+        int[] offsetOf = new int[callerNames.length];
+        for (int a = 0; a < offsetOf.length; a++) {
+            offsetOf[a] = offsets ? model.offset(callerNames[a]) : 0;
+        }
+        childOrder = idOrder(children);
+        candidates = new int[children.size()][];
+        startBins = new int[children.size()][];
+        endBins = new int[children.size()][];
+        for (int c : childOrder) {
+            Call child = children.get(c);
+            int[] given = widened.get(c);
+            int[] kept = new int[given.length];
+            int[] starts = new int[given.length];
+            int[] ends = new int[given.length];
+            int count = 0;
+            int closest = -1;
+            for (int p : given) {
+                Call parent = parents.get(p);
+                int offset = offsetOf[callerOf[p]];
+                long startGap = child.getStartAtMs() - offset - parent.getStartAtMs();
+                long endGap = parent.getEndAtMs() - (child.getEndAtMs() - offset);
+                long miss = Math.max(0, Math.max(-startGap, -endGap));
+                if (miss <= ModelSettings.MAX_AUTO_TOLERANCE_MS) {
+                    closest = closest < 0 ? (int) miss : Math.min(closest, (int) miss);
+                }
+                if (miss <= toleranceMs) {
+                    kept[count] = p;
+                    starts[count] = TimingBins.of(startGap);
+                    ends[count] = TimingBins.of(endGap);
+                    count++;
+                }
+            }
+            model.learnCoverage(closest);
+            candidates[c] = count == kept.length ? kept : Arrays.copyOf(kept, count);
+            startBins[c] = count == kept.length ? starts : Arrays.copyOf(starts, count);
+            endBins[c] = count == kept.length ? ends : Arrays.copyOf(ends, count);
+        }
+    }
+
+    /**
+     * One E-step with the model as it stands: every child's pick, in {@code choices}.
+     *
+     * @return per child, the posterior over its candidates (null without candidates)
+     */
+    double[][] decide(HostModel model, CallerModels.Choice[] choices) {
+        HostModel.Terms[][] terms = new HostModel.Terms[calleeNames.length][callerNames.length];
+        double[][] posteriors = new double[children.size()][];
+        for (int c = 0; c < children.size(); c++) {
+            int[] cands = candidates[c];
+            if (cands.length == 0) {
+                choices[c] = CallerModels.Choice.NONE;
+                continue;
+            }
+            HostModel.Terms[] ofCallee = terms[calleeOf[c]];
+            double[] scores = new double[cands.length];
+            int best = 0;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < cands.length; i++) {
+                int a = callerOf[cands[i]];
+                HostModel.Terms kind = ofCallee[a];
+                if (kind == null) {
+                    kind = model.terms(callerNames[a], calleeNames[calleeOf[c]]);
+                    ofCallee[a] = kind;
+                }
+                scores[i] = kind.score(startBins[c][i], endBins[c][i]);
+                // higher score wins; on a tie the tighter parent, then the one given first
+                if (i == 0 || scores[i] > scores[best]
+                        || (scores[i] == scores[best] && parents.get(cands[i]).getLatencyMsec() < parents.get(cands[best]).getLatencyMsec())) {
+                    best = i;
+                }
+                max = Math.max(max, scores[i]);
+            }
+            double sum = 0;
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = Math.exp(scores[i] - max);
+                sum += scores[i];
+            }
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] /= sum;
+            }
+            posteriors[c] = scores;
+            choices[c] = new CallerModels.Choice(cands[best], Math.round(scores[best] * 10_000) / 10_000.0);
+        }
+        return posteriors;
+    }
+
+    /**
+     * Adds (sign 1) or takes back (sign -1) an E-step's posterior-weighted pairs: summed per kind over the
+     * children in id order, then one update per kind, kinds in name order.
+     */
+    void learn(HostModel model, double[][] posteriors, int sign, KindBudget budget) {
+        double[][][] sums = new double[calleeNames.length][callerNames.length][];
+        for (int c : childOrder) {
+            double[] posterior = posteriors[c];
+            if (posterior == null) {
+                continue;
+            }
+            double[][] ofCallee = sums[calleeOf[c]];
+            int[] cands = candidates[c];
+            for (int i = 0; i < cands.length; i++) {
+                int a = callerOf[cands[i]];
+                double[] sum = ofCallee[a];
+                if (sum == null) {
+                    sum = new double[1 + 2 * TimingBins.COUNT];
+                    ofCallee[a] = sum;
+                }
+                double weight = posterior[i];
+                sum[0] += weight;
+                sum[1 + startBins[c][i]] += weight;
+                sum[1 + TimingBins.COUNT + endBins[c][i]] += weight;
+            }
+        }
+        for (int x = 0; x < calleeNames.length; x++) {
+            for (int a = 0; a < callerNames.length; a++) {
+                if (sums[x][a] != null) {
+                    model.learnKind(callerNames[a], calleeNames[x], sums[x][a], sign, budget);
+                }
+            }
+        }
+    }
+
+    private static String[] distinct(List<Call> calls, boolean callers) {
+        TreeSet<String> names = new TreeSet<>();
+        for (Call call : calls) {
+            names.add(callers ? call.getSrcIp() : call.getDstIp());
+        }
+        return names.toArray(new String[0]);
+    }
+
+    private static Map<String, Integer> index(String[] names) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.length; i++) {
+            index.put(names[i], i);
+        }
+        return index;
+    }
+
+    static int[] idOrder(List<Call> calls) {
+        Integer[] order = new Integer[calls.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (x, y) -> calls.get(x).getId().compareTo(calls.get(y).getId()));
+        int[] sorted = new int[order.length];
+        for (int i = 0; i < sorted.length; i++) {
+            sorted[i] = order[i];
+        }
+        return sorted;
+    }
+}
