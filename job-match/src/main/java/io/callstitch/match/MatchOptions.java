@@ -70,7 +70,7 @@ public final class MatchOptions implements Serializable {
     }
 
     public static final Flag<BestParentMode> BEST_PARENT = Flag.choice("best-parent", BestParentMode.ON,
-            "on: pick each call's most likely caller with a confidence (best_parent); off: the rule's lists only",
+            "on: pick each call's most likely caller with a confidence (best_parent); off: the rule's lists only (then run job-chains with --chains-by rule)",
             BestParentMode.class);
 
     public static final FlagSet FLAGS = new FlagSet("job-match",
