@@ -7,11 +7,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import io.callstitch.match.ContainmentMatcher;
 import io.callstitch.schema.Call;
 
@@ -135,23 +136,22 @@ public final class CallerModels {
      * bucket, so a hot key costs a bounded amount.
      */
     private static void voteOffsets(HostModel model, List<Call> parents, List<Call> children, int[] byId) {
-        List<Call> sampled = new ArrayList<>();
+        List<Call> inIdOrder = new ArrayList<>();
         for (int c : byId) {
-            sampled.add(children.get(c));
+            inIdOrder.add(children.get(c));
         }
         List<List<Integer>> near = new ArrayList<>();
-        for (int c = 0; c < sampled.size(); c++) {
+        for (int c = 0; c < inIdOrder.size(); c++) {
             near.add(new ArrayList<>());
         }
-        ContainmentMatcher.match(parents, sampled, ClockOffsets.MAX_MS, (p, c) -> near.get(c).add(p));
+        // the matcher gives each child's parents in one order (end time, then id): the votes add up alike
+        ContainmentMatcher.match(parents, inIdOrder, ClockOffsets.MAX_MS, (p, c) -> near.get(c).add(p));
         int budget = OFFSET_PAIRS_PER_BUCKET;
-        for (int c = 0; c < sampled.size() && budget > 0; c++) {
-            List<Integer> pairs = near.get(c);
-            pairs.sort(Comparator.comparing(p -> parents.get(p).getId()));
-            java.util.Set<String> callers = new java.util.TreeSet<>();
-            for (int p : pairs) {
+        for (int c = 0; c < inIdOrder.size() && budget > 0; c++) {
+            Set<String> callers = new TreeSet<>();
+            for (int p : near.get(c)) {
                 Call parent = parents.get(p);
-                model.voteOffset(parent.getSrcIp(), sampled.get(c), parent);
+                model.voteOffset(parent.getSrcIp(), inIdOrder.get(c), parent);
                 callers.add(parent.getSrcIp());
                 budget--;
             }
@@ -181,7 +181,6 @@ public final class CallerModels {
     public int widestOffset() {
         return widestOffset;
     }
-
 
     private void noteTolerance(String ip, int tolerance) {
         Integer before = toleranceOf.put(ip, tolerance);

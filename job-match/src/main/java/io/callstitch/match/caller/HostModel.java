@@ -80,10 +80,6 @@ final class HostModel {
             }
         }
 
-        double score(long startGapMs, long endGapMs) {
-            return score(TimingBins.of(startGapMs), TimingBins.of(endGapMs));
-        }
-
         double score(int startBin, int endBin) {
             return logLambda + logStart[startBin] + logEnd[endBin];
         }
@@ -247,32 +243,6 @@ final class HostModel {
     /** One parent from {@code caller} was seen. */
     void learnParent(String caller) {
         parentsFrom.computeIfAbsent(caller, a -> new double[1])[0] += 1 / scale;
-    }
-
-    /**
-     * A child of {@code callee} had this candidate from {@code caller} with this posterior weight.
-     *
-     * @return false when the kind is new and {@code budget} refused it
-     */
-    boolean learnPair(String caller, String callee, long startGapMs, long endGapMs, double weight, KindBudget budget) {
-        Map<String, Kind> byCallee = kinds.computeIfAbsent(caller, a -> new TreeMap<>());
-        Kind kind = byCallee.get(callee);
-        if (kind == null) {
-            if (!budget.take()) {
-                if (byCallee.isEmpty()) {
-                    kinds.remove(caller);
-                }
-                return false;
-            }
-            kind = new Kind();
-            byCallee.put(callee, kind);
-            kindCount++;
-        }
-        double stored = weight / scale;
-        kind.children += stored;
-        kind.start[TimingBins.of(startGapMs)] += stored;
-        kind.end[TimingBins.of(endGapMs)] += stored;
-        return true;
     }
 
     /**
