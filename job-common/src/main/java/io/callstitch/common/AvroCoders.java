@@ -9,6 +9,7 @@ import io.callstitch.schema.ChainSummary;
 import io.callstitch.schema.DeadLetter;
 import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.ParsedInput;
+import io.callstitch.schema.SeenCall;
 import io.callstitch.schema.StitchedCall;
 import java.util.List;
 import org.apache.avro.specific.SpecificData;
@@ -26,7 +27,8 @@ import org.apache.avro.specific.SpecificData;
 public final class AvroCoders {
     /** Every record of {@code schemas/} that stands on its own; a test checks the list against the files. */
     static final List<Class<?>> RECORDS = List.of(AssemblyState.class, ByIpRecord.class, Call.class, ChainMessage.class,
-            ChainState.class, ChainSummary.class, DeadLetter.class, EdgePiece.class, ParsedInput.class, StitchedCall.class);
+            ChainState.class, ChainSummary.class, DeadLetter.class, EdgePiece.class, ParsedInput.class, SeenCall.class,
+            StitchedCall.class);
 
     private static volatile boolean enabled;
 

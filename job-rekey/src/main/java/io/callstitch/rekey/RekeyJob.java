@@ -16,6 +16,7 @@ import io.callstitch.schema.DeadLetter;
 import io.callstitch.schema.ParsedInput;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -27,7 +28,7 @@ import org.apache.flink.streaming.connectors.kafka.FlinkKafkaConsumer;
  * job-rekey: raw probe records (round-robin over the raw topic) to calls filed by ip.
  *
  * <pre>
- * raw topic --parse, per-partition watermarks--> route rejects --keyBy id--> drop duplicates
+ * raw topic --parse, per-partition watermarks--> route rejects --keyBy key group of id--> drop duplicates
  *   --> file under both ips --> append watermark marks --> calls.by-ip
  * rejects and conflicting duplicates --> calls.dead-letter
  * </pre>
@@ -105,15 +106,23 @@ public final class RekeyJob {
         SingleOutputStreamOperator<ParsedInput> valid = parsed
                 .process(new RouteRejects()).returns(new AvroTypeInfo<>(ParsedInput.class))
                 .uid("rekey-route-rejects").name("Route rejected records");
+        IdShards shards = new IdShards(keyGroups(parsed.getExecutionEnvironment()));
         SingleOutputStreamOperator<Call> unique = valid
-                .keyBy(input -> input.getCall().getId(), Types.STRING)
-                .process(new DropDuplicates(settings.duplicateRetentionMs)).returns(new AvroTypeInfo<>(Call.class))
-                .uid("rekey-drop-duplicates").name("Drop duplicate ids");
+                .keyBy(shards, Types.INT)
+                .transform("Drop duplicate ids", new AvroTypeInfo<>(Call.class), new DropDuplicates(settings.duplicateRetentionMs))
+                // the keys are the key groups of this count: the operator must have exactly as many
+                .setMaxParallelism(shards.keyGroups())
+                .uid("rekey-drop-duplicates-by-slice");
         DataStream<ByIpRecord> byIp = unique
                 .flatMap(new FileUnderBothIps()).returns(new AvroTypeInfo<>(ByIpRecord.class))
                 .uid("rekey-file-under-ips").name("File each call under its two ips");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(DeadLetters.TAG).union(unique.getSideOutput(DeadLetters.TAG));
         return new Streams(byIp, deadLetters);
+    }
+
+    /** The job's max parallelism, or Flink's default where it is not set (the file mode, tests). */
+    private static int keyGroups(StreamExecutionEnvironment env) {
+        return env.getMaxParallelism() > 0 ? env.getMaxParallelism() : KeyGroupRangeAssignment.DEFAULT_LOWER_BOUND_MAX_PARALLELISM;
     }
 
     private static String deadLetterKey(DeadLetter letter) {

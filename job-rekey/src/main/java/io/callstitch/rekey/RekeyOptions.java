@@ -31,7 +31,8 @@ public final class RekeyOptions implements Serializable {
             "a partition quiet for the idle timeout goes idle (left out of the watermark) or follows the wall clock (follow-wall-clock)",
             WhenQuiet.class);
     public static final Flag<Long> DUPLICATE_RETENTION_MS = Flag.nonNegativeLong("duplicate-retention-ms", "60000",
-            "how long after a call's end_at_ms (event time) its id is remembered to drop or reject duplicates");
+            "event time an id is remembered after its end_at_ms (or the watermark, if later, when it came) to drop or reject"
+                    + " later records of it; rounded up to the end of that second");
     public static final Flag<Integer> MAX_RECORD_BYTES = Flag.positiveInt("max-record-bytes", "65536",
             "larger raw records are rejected as OVERSIZE_FIELD");
     public static final Flag<Integer> MAX_ID_LENGTH = Flag.positiveInt("max-id-length", "256",

@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** The flags of {@code deploy/local/bench-pipeline}. */
 public final class BenchOptions {
@@ -22,6 +23,8 @@ public final class BenchOptions {
         MATCH("job-match alone"),
         ASSEMBLE("job-assemble alone"),
         CEILING_A("ceiling (a): pass-through"),
+        CEILING_A_TWICE("  (a), each call twice"),
+        CEILING_A_KEYED_TWICE("  (a), keyed as job-rekey, twice"),
         CEILING_B("ceiling (b): 3 no-op hops"),
         PEER("intervalJoin peer (1 job)");
 
@@ -41,8 +44,7 @@ public final class BenchOptions {
     public static final Flag<Long> LOW_RATE = Flag.positiveLong("low-rate", "100", "requests per second of the low workload");
     public static final Flag<Long> HOT_RATE = Flag.positiveLong("hot-rate", "20000", "requests per second of the hot workload");
     public static final Flag<String> ONLY = Flag.text("only", "all",
-            "contenders to run, comma-separated: pipeline, pipeline-quarter, pipeline-sixteenth, rekey, match, assemble, ceiling-a,"
-                    + " ceiling-b, peer (match and assemble need pipeline)");
+            "contenders to run, comma-separated: " + contenderNames() + " (match and assemble need pipeline)");
     public static final Flag<Long> LATENCY_SECONDS = Flag.nonNegativeLong("latency-seconds", "120",
             "after the rounds, live traffic at half the pipeline's rate for this long, to measure its latency; 0 = none");
     public static final Flag<Integer> PEER_CALLS = Flag.positiveInt("peer-calls", "20000",
@@ -145,8 +147,7 @@ public final class BenchOptions {
                 }
             }
             if (found == null) {
-                throw new UsageException("flag --" + ONLY.name() + ": no contender '" + name
-                        + "' (pipeline, pipeline-quarter, pipeline-sixteenth, rekey, match, assemble, ceiling-a, ceiling-b, peer)");
+                throw new UsageException("flag --" + ONLY.name() + ": no contender '" + name + "' (" + contenderNames() + ")");
             }
             chosen.add(found);
         }
@@ -155,6 +156,10 @@ public final class BenchOptions {
         }
         chosen.sort(null);
         return chosen;
+    }
+
+    private static String contenderNames() {
+        return Arrays.stream(Contender.values()).map(Flag::cliName).collect(Collectors.joining(", "));
     }
 
     private static List<String> words(String text) {

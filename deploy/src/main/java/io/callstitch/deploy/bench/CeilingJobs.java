@@ -7,10 +7,12 @@ import io.callstitch.common.KafkaJobOptions;
 import io.callstitch.common.UsageException;
 import io.callstitch.match.Buckets;
 import io.callstitch.rekey.ByIpSerializer;
+import io.callstitch.rekey.IdShards;
 import io.callstitch.rekey.InputFormat;
 import io.callstitch.rekey.QuietPartitionWatermarks;
 import io.callstitch.rekey.RawCallDeserializer;
 import io.callstitch.rekey.RekeyOptions;
+import io.callstitch.rekey.operators.FileUnderBothIps;
 import io.callstitch.schema.ByIpRecord;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.EdgePiece;
@@ -55,6 +57,25 @@ public final class CeilingJobs {
                 .returns(new AvroTypeInfo<>(ByIpRecord.class)).uid("ceiling-pass-wrap").name("Wrap each call")
                 .addSink(KafkaEnds.sink(kafka, outputTopic, new ByIpSerializer(outputTopic)))
                 .uid("ceiling-pass-sink").name("Write calls to " + outputTopic);
+    }
+
+    /**
+     * (a) with job-rekey's output, for what job-rekey's shape costs before its work: each call twice out, under
+     * its src ip and its dst ip, and with {@code keyedById} after the shuffle job-rekey makes (the parsed
+     * record, keyed by the key group of its id), but no duplicate check, no marks and no dead letters.
+     */
+    public static void passThroughTwice(StreamExecutionEnvironment env, KafkaJobOptions kafka, RekeyOptions.Settings settings,
+            String rawTopic, String outputTopic, boolean keyedById) throws UsageException {
+        KafkaEnds.configure(env, kafka);
+        DataStream<ParsedInput> valid = parsed(env, kafka, settings, rawTopic, "ceiling-twice");
+        if (keyedById) {
+            valid = valid.keyBy(new IdShards(kafka.maxParallelism), Types.INT);
+        }
+        valid.map(ParsedInput::getCall).returns(new AvroTypeInfo<>(Call.class)).uid("ceiling-twice-unwrap").name("Unwrap the call")
+                .flatMap(new FileUnderBothIps()).returns(new AvroTypeInfo<>(ByIpRecord.class))
+                .uid("ceiling-twice-file").name("File each call under two ips")
+                .addSink(KafkaEnds.sink(kafka, outputTopic, new ByIpSerializer(outputTopic)))
+                .uid("ceiling-twice-sink").name("Write calls by ip to " + outputTopic);
     }
 
     /** (b), hop 1: raw records in, each call twice out, under its src ip and its dst ip. */
@@ -112,11 +133,16 @@ public final class CeilingJobs {
 
     private static DataStream<Call> calls(StreamExecutionEnvironment env, KafkaJobOptions kafka, RekeyOptions.Settings settings,
             String rawTopic, String uidPrefix) {
+        return parsed(env, kafka, settings, rawTopic, uidPrefix)
+                .map(ParsedInput::getCall).returns(new AvroTypeInfo<>(Call.class)).uid(uidPrefix + "-unwrap").name("Unwrap the call");
+    }
+
+    private static DataStream<ParsedInput> parsed(StreamExecutionEnvironment env, KafkaJobOptions kafka, RekeyOptions.Settings settings,
+            String rawTopic, String uidPrefix) {
         FlinkKafkaConsumer<ParsedInput> consumer = KafkaEnds.source(kafka, rawTopic, new RawCallDeserializer(InputFormat.JSON, settings));
         consumer.assignTimestampsAndWatermarks(QuietPartitionWatermarks.of(settings));
         return env.addSource(consumer).uid(uidPrefix + "-source").name("Read raw calls")
-                .filter(input -> input.getCall() != null).uid(uidPrefix + "-valid").name("Keep the calls")
-                .map(ParsedInput::getCall).returns(new AvroTypeInfo<>(Call.class)).uid(uidPrefix + "-unwrap").name("Unwrap the call");
+                .filter(input -> input.getCall() != null).uid(uidPrefix + "-valid").name("Keep the calls");
     }
 
     /** One counter per call id; the call leaves, with empty lists, when its last piece is counted. */

@@ -151,6 +151,8 @@ public final class PipelineBenchmark {
         final List<StateSampler.Figures> states;
         /** Stitched call id to the broker's append time, where stitched output was checked. */
         final Map<String, Long> appendTimes = new HashMap<>();
+        /** CPU time of this JVM (Flink and the reader, not the broker) over the span, in ms; -1 if not sampled. */
+        double cpuMs = -1;
 
         Result(long records, long spanMs, long firstMs, long lastMs, long peakHeapBytes, String check) {
             this(records, spanMs, firstMs, lastMs, peakHeapBytes, check, List.of());
@@ -169,6 +171,39 @@ public final class PipelineBenchmark {
 
         double perSecond() {
             return spanMs <= 0 ? 0 : records * 1000.0 / spanMs;
+        }
+    }
+
+    /**
+     * This JVM's CPU time against the wall clock, sampled while jobs run. Where the machine is shared the rates
+     * move with the load of others, while the CPU a record costs moves much less.
+     */
+    static final class CpuClock {
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        private final List<long[]> samples = Collections.synchronizedList(new ArrayList<>());
+
+        void sample() {
+            samples.add(new long[] {System.currentTimeMillis(), os.getProcessCpuTime()});
+        }
+
+        /** CPU ms used between two wall-clock times, interpolated between the samples around them. */
+        double cpuMsBetween(long fromMs, long toMs) {
+            return (cpuNsAt(toMs) - cpuNsAt(fromMs)) / 1e6;
+        }
+
+        private double cpuNsAt(long ms) {
+            synchronized (samples) {
+                long[] before = samples.get(0);
+                for (long[] sample : samples) {
+                    if (sample[0] >= ms) {
+                        return sample[0] == before[0] ? sample[1]
+                                : before[1] + (double) (sample[1] - before[1]) * (ms - before[0]) / (sample[0] - before[0]);
+                    }
+                    before = sample;
+                }
+                return before[1];
+            }
         }
     }
 
@@ -299,6 +334,12 @@ public final class PipelineBenchmark {
                                 env -> CeilingJobs.passThrough(env, kafkaOptions(prefix + "-a"), rekeySettings(), workload.rawTopic,
                                         prefix + ".out")));
                         break;
+                    case CEILING_A_TWICE:
+                    case CEILING_A_KEYED_TWICE:
+                        result = runJobs(prefix + ".out", 2L * workload.calls.size(), null, List.of(
+                                env -> CeilingJobs.passThroughTwice(env, kafkaOptions(prefix + "-a"), rekeySettings(), workload.rawTopic,
+                                        prefix + ".out", contender == Contender.CEILING_A_KEYED_TWICE)));
+                        break;
                     case CEILING_B:
                         result = runJobs(prefix + ".stitched", workload.calls.size(), null, List.of(
                                 env -> CeilingJobs.noOpRekey(env, kafkaOptions(prefix + "-1"), rekeySettings(), workload.rawTopic,
@@ -317,8 +358,9 @@ public final class PipelineBenchmark {
                                         prefix + ".stitched", buckets().maxLatencyMs())));
                         break;
                 }
-                out.printf("    %,d records in %.1f s of output: %,.0f/s; peak heap %d MB; %s%n", result.records, result.spanMs / 1000.0,
-                        result.perSecond(), result.peakHeapBytes >> 20, result.check);
+                out.printf("    %,d records in %.1f s of output: %,.0f/s; %.2f cores busy, %.1f CPU us per call; peak heap %d MB; %s%n",
+                        result.records, result.spanMs / 1000.0, result.perSecond(), result.spanMs <= 0 ? 0 : result.cpuMs / result.spanMs,
+                        cpuMicrosPerCall(contender, workload, result), result.peakHeapBytes >> 20, result.check);
                 results.computeIfAbsent(contender, c -> new ArrayList<>()).add(result);
             }
         }
@@ -435,11 +477,14 @@ public final class PipelineBenchmark {
         List<StateSampler> samplers = new ArrayList<>();
         AtomicBoolean sampling = new AtomicBoolean(true);
         AtomicLong peakHeap = new AtomicLong();
+        CpuClock cpu = new CpuClock();
+        cpu.sample();
         Thread sampler = new Thread(() -> {
             while (sampling.get()) {
                 peakHeap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+                cpu.sample();
                 try {
-                    Thread.sleep(200);
+                    Thread.sleep(100);
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -469,8 +514,10 @@ public final class PipelineBenchmark {
             for (StateSampler stateSampler : samplers) {
                 states.add(stateSampler.stop());
             }
+            cpu.sample();
             Result result = new Result(read.records, read.spanMs, read.firstMs, read.lastMs, read.peakHeapBytes, read.check, states);
             result.appendTimes.putAll(read.appendTimes);
+            result.cpuMs = cpu.cpuMsBetween(result.firstMs, result.lastMs);
             if (otherTopics.length == 0) {
                 return result;
             }
@@ -480,6 +527,7 @@ public final class PipelineBenchmark {
             Result chain = new Result(result.records, result.lastMs - Math.min(firstOfFirstHop, result.firstMs), result.firstMs,
                     result.lastMs, result.peakHeapBytes, result.check, states);
             chain.appendTimes.putAll(result.appendTimes);
+            chain.cpuMs = cpu.cpuMsBetween(result.lastMs - chain.spanMs, result.lastMs);
             return chain;
         } finally {
             sampling.set(false);
@@ -596,15 +644,16 @@ public final class PipelineBenchmark {
     private void report(Workload workload, Map<Contender, List<Result>> results) {
         out.println();
         out.println("Workload " + workload.name + ": " + workload.description);
-        out.printf("  %-32s %14s %14s %12s %12s  %s%n", "contender", "calls/s", "records/s", "peak heap", "runs", "output");
+        out.printf("  %-32s %14s %14s %12s %12s %12s  %s%n", "contender", "calls/s", "records/s", "CPU us/call", "peak heap", "runs", "output");
         for (Map.Entry<Contender, List<Result>> entry : results.entrySet()) {
             List<Result> runs = entry.getValue();
             double callsPerSecond = median(runs, result -> callsPerSecond(entry.getKey(), workload, result));
             double recordsPerSecond = median(runs, result -> inputRecordsPerSecond(entry.getKey(), workload, result));
+            double cpuPerCall = median(runs, result -> cpuMicrosPerCall(entry.getKey(), workload, result));
             long heap = (long) median(runs, result -> result.peakHeapBytes);
             String verdicts = runs.stream().map(result -> result.check).distinct().reduce((a, b) -> a + "; " + b).orElse("");
-            out.printf("  %-32s %,14.0f %,14.0f %9d MB %12d  %s%n", entry.getKey().label, callsPerSecond, recordsPerSecond, heap >> 20,
-                    runs.size(), verdicts);
+            out.printf("  %-32s %,14.0f %,14.0f %12.1f %9d MB %12d  %s%n", entry.getKey().label, callsPerSecond, recordsPerSecond,
+                    cpuPerCall, heap >> 20, runs.size(), verdicts);
         }
         List<Result> pipelines = results.getOrDefault(Contender.PIPELINE, List.of());
         if (!pipelines.isEmpty() && !pipelines.get(0).states.isEmpty()) {
@@ -629,6 +678,9 @@ public final class PipelineBenchmark {
         ratio(results, workload, Contender.PIPELINE, Contender.PIPELINE_QUARTER, "pipeline, 4x the calls / 1x", false);
         ratio(results, workload, Contender.PIPELINE, Contender.PIPELINE_SIXTEENTH, "pipeline, 16x the calls / 1x", false);
         ratio(results, workload, Contender.REKEY, Contender.CEILING_A, "job-rekey alone / ceiling (a), records handled", true);
+        ratio(results, workload, Contender.CEILING_A_TWICE, Contender.CEILING_A, "(a), each call twice / (a), records handled", true);
+        ratio(results, workload, Contender.CEILING_A_KEYED_TWICE, Contender.CEILING_A, "(a), keyed, twice / (a), records handled", true);
+        ratio(results, workload, Contender.REKEY, Contender.CEILING_A_KEYED_TWICE, "job-rekey alone / (a), keyed, twice", true);
         ratio(results, workload, Contender.MATCH, Contender.CEILING_A, "job-match alone / ceiling (a), records handled", true);
         ratio(results, workload, Contender.ASSEMBLE, Contender.CEILING_A, "job-assemble alone / ceiling (a), records handled", true);
     }
@@ -678,13 +730,19 @@ public final class PipelineBenchmark {
     /** Calls through per second: output records, converted to calls where a job writes more than one per call. */
     private static double callsPerSecond(Contender contender, Workload workload, Result result) {
         double perSecond = result.perSecond();
-        if (contender == Contender.REKEY) {
+        if (contender == Contender.REKEY || contender == Contender.CEILING_A_TWICE || contender == Contender.CEILING_A_KEYED_TWICE) {
             return perSecond / 2;
         }
         if (contender == Contender.MATCH) {
             return perSecond * workload.calls.size() / workload.pieces;
         }
         return perSecond;
+    }
+
+    /** CPU of this JVM (all its jobs, and the reader of the output; not the broker) per call, over the output span. */
+    private static double cpuMicrosPerCall(Contender contender, Workload workload, Result result) {
+        double calls = callsPerSecond(contender, workload, result) * result.spanMs / 1000.0;
+        return calls <= 0 || result.cpuMs < 0 ? 0 : result.cpuMs * 1000.0 / calls;
     }
 
     /** Input records handled per second: what a job reads, over the span of what it writes. */

@@ -40,7 +40,7 @@ class BenchOptionsTest {
         assertEquals("flag --workloads takes low and/or hot, got 'warm'", assertThrows(UsageException.class,
                 () -> BenchOptions.parse(new String[] {"--workloads", "warm"}, NO_HELP)).getMessage());
         assertEquals("flag --only: no contender 'peers' (pipeline, pipeline-quarter, pipeline-sixteenth, rekey, match, assemble,"
-                + " ceiling-a, ceiling-b, peer)", assertThrows(UsageException.class,
+                + " ceiling-a, ceiling-a-twice, ceiling-a-keyed-twice, ceiling-b, peer)", assertThrows(UsageException.class,
                 () -> BenchOptions.parse(new String[] {"--only", "peers"}, NO_HELP)).getMessage());
     }
 
