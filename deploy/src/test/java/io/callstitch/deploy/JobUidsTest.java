@@ -46,7 +46,7 @@ class JobUidsTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         RekeyJob.build(env.fromCollection(List.of(), new AvroTypeInfo<>(ParsedInput.class)).uid("rekey-source"),
                 new DiscardingSink<>(), new DiscardingSink<>(),
-                new RekeyOptions.Settings(30_000, 30_000, WhenQuiet.IDLE, 60_000, 65_536, 256), 5);
+                new RekeyOptions.Settings(30_000, 30_000, WhenQuiet.IDLE, 60_000, 65_536, 256, 300_000), 5);
         assertEquals(Set.of("rekey-source", "rekey-route-rejects", "rekey-drop-duplicates-by-slice", "rekey-file-under-ips",
                 "rekey-marks", "rekey-by-ip-sink", "rekey-dead-letter-sink"), uidsOf(env));
     }

@@ -72,6 +72,7 @@ class PipelineIT {
 
     static TestBroker broker;
     static MiniClusterWithClientResource flink;
+    static String checkpoints;
 
     @BeforeAll
     static void start() throws Exception {
@@ -80,8 +81,9 @@ class PipelineIT {
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, org.apache.flink.configuration.MemorySize.parse("64m"));
         // checkpoints to files, as on a real cluster: job-chains holds more than the 5 MB the default
         // in-memory checkpoints may carry while a backlog of calls waits for its first walk messages
+        checkpoints = Files.createTempDirectory("callstitch-it-checkpoints").toUri().toString();
         config.setString("state.backend", "filesystem");
-        config.setString("state.checkpoints.dir", Files.createTempDirectory("callstitch-it-checkpoints").toUri().toString());
+        config.setString("state.checkpoints.dir", checkpoints);
         flink = new MiniClusterWithClientResource(new MiniClusterResourceConfiguration.Builder()
                 .setConfiguration(config).setNumberTaskManagers(1).setNumberSlotsPerTaskManager(10).build());
         flink.before();
@@ -105,7 +107,7 @@ class PipelineIT {
     /** @param chainsFlags job-chains' own flags, or null to run the three stitching jobs only */
     static LocalPipeline start(PipelineTopics topics, int parallelism, String name, List<String> chainsFlags) throws Exception {
         List<String> common = List.of("--bootstrap", broker.bootstrap(), "--parallelism", Integer.toString(parallelism),
-                "--checkpoint-interval-ms", "1000");
+                "--checkpoint-interval-ms", "1000", "--checkpoint-dir", checkpoints);
         return LocalPipeline.start(() -> new TestStreamEnvironment(flink.getMiniCluster(), parallelism), topics, name,
                 common, REKEY_TIME, MATCH_TIME, chainsFlags);
     }

@@ -24,8 +24,8 @@ public final class KafkaJobOptions implements Serializable {
             "upper bound for rescaling keyed state later; fixed for the life of a savepoint");
     public static final Flag<String> KAFKA_CONFIG = Flag.optionalText("kafka-config",
             "properties file of Kafka client settings (SASL, TLS, batching); keys prefixed producer., consumer. or admin. apply to one client");
-    public static final Flag<StateBackendChoice> STATE_BACKEND = Flag.choice("state-backend", StateBackendChoice.CLUSTER,
-            "where keyed state lives: cluster (the cluster's state.backend), rocksdb (incremental checkpoints) or heap",
+    public static final Flag<StateBackendChoice> STATE_BACKEND = Flag.choice("state-backend", StateBackendChoice.ROCKSDB,
+            "where keyed state lives: rocksdb (incremental checkpoints), heap, or cluster (whatever the cluster's state.backend says)",
             StateBackendChoice.class);
     public static final Flag<String> CHECKPOINT_DIR = Flag.optionalText("checkpoint-dir",
             "checkpoint directory (URI) with --state-backend rocksdb or heap; none takes the cluster's state.checkpoints.dir");

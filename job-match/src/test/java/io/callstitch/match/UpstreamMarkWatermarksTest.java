@@ -65,4 +65,16 @@ class UpstreamMarkWatermarksTest {
         mark(1, 2, 7000);
         assertEquals(List.of(5000L, 6000L), emitted);
     }
+
+    @Test
+    void aMarkOfADrainedInputDoesNotMakeLaterCallsLate() {
+        mark(0, 2, 5000);
+        mark(1, 2, 6000);
+        mark(0, 2, Long.MAX_VALUE);
+        mark(1, 2, Long.MAX_VALUE);
+        // job-rekey resumed after the drain: its marks count again
+        mark(0, 2, 7000);
+        mark(1, 2, 8000);
+        assertEquals(List.of(5000L, 6000L, 7000L), emitted);
+    }
 }

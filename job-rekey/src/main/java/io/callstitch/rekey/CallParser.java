@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.IOException;
+import java.util.function.LongSupplier;
 import io.callstitch.common.Utf8;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.Reason;
@@ -26,11 +27,26 @@ public final class CallParser {
     private final InputFormat format;
     private final int maxRecordBytes;
     private final int maxIdLength;
+    private final long maxAheadOfClockMs;
+    private final LongSupplier clock;
 
-    public CallParser(InputFormat format, int maxRecordBytes, int maxIdLength) {
+    /**
+     * @param maxAheadOfClockMs how far past {@code clock} a call's end_at_ms (or a heartbeat's time) may lie;
+     *     beyond it the record is rejected as {@link Reason#AHEAD_OF_CLOCK}, so it cannot drag event time on
+     * @param clock wall-clock milliseconds; a test hands in its own
+     */
+    public CallParser(InputFormat format, int maxRecordBytes, int maxIdLength, long maxAheadOfClockMs, LongSupplier clock) {
         this.format = format;
         this.maxRecordBytes = maxRecordBytes;
         this.maxIdLength = maxIdLength;
+        this.maxAheadOfClockMs = maxAheadOfClockMs;
+        this.clock = clock;
+    }
+
+    /** The parser job-rekey runs with these settings, against this machine's clock. */
+    public static CallParser of(InputFormat format, RekeyOptions.Settings settings) {
+        return new CallParser(format, settings.maxRecordBytes, settings.maxIdLength, settings.maxAheadOfClockMs,
+                System::currentTimeMillis);
     }
 
     /** The outcome for one record: a call, a heartbeat, or a reason and a one-line detail. */
@@ -85,9 +101,13 @@ public final class CallParser {
         try {
             Object[] values = format == InputFormat.JSON ? readJson(bytes) : readCsv(bytes);
             if (values.length == 1) {
-                return Result.heartbeat((Long) values[0]);
+                long atMs = (Long) values[0];
+                checkNotAhead(atMs, HEARTBEAT_FIELD);
+                return Result.heartbeat(atMs);
             }
-            return Result.ok(validate(values));
+            Call call = validate(values);
+            checkNotAhead(call.getEndAtMs(), "end_at_ms");
+            return Result.ok(call);
         } catch (Rejected e) {
             return Result.reject(e.reason, e.getMessage());
         }
@@ -242,6 +262,15 @@ public final class CallParser {
             throw new Rejected(Reason.END_MISMATCH, "end_at_ms " + end + " is not start_at_ms + latency_msec (" + start + " + " + latency + ")");
         }
         return new Call(id, src, dst, start, latency, end);
+    }
+
+    /** Rejects a time too far past the wall clock: a probe cannot report a call that has not ended yet. */
+    private void checkNotAhead(long atMs, String field) throws Rejected {
+        long now = clock.getAsLong();
+        if (atMs > now && atMs - now > maxAheadOfClockMs) {
+            throw new Rejected(Reason.AHEAD_OF_CLOCK, field + " " + atMs + " is " + (atMs - now) + " ms ahead of this job's clock ("
+                    + now + "), over the bound of " + maxAheadOfClockMs + " ms (--max-ahead-of-clock-ms)");
+        }
     }
 
     private static int fieldIndex(String name) {

@@ -18,14 +18,12 @@ public final class RawCallDeserializer implements KafkaDeserializationSchema<Par
     private static final byte[] NO_BYTES = new byte[0];
 
     private final InputFormat format;
-    private final int maxRecordBytes;
-    private final int maxIdLength;
+    private final RekeyOptions.Settings settings;
     private transient CallParser parser;
 
     public RawCallDeserializer(InputFormat format, RekeyOptions.Settings settings) {
         this.format = format;
-        this.maxRecordBytes = settings.maxRecordBytes;
-        this.maxIdLength = settings.maxIdLength;
+        this.settings = settings;
     }
 
     @Override
@@ -33,7 +31,7 @@ public final class RawCallDeserializer implements KafkaDeserializationSchema<Par
         if (parser == null) {
             // the first record on this TaskManager: from here on it goes through Avro's generated coders
             AvroCoders.enable();
-            parser = new CallParser(format, maxRecordBytes, maxIdLength);
+            parser = CallParser.of(format, settings);
         }
         byte[] value = record.value() == null ? NO_BYTES : record.value();
         return parse(parser, value, record.topic(), record.partition(), record.offset());

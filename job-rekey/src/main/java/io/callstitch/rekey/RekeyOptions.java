@@ -35,6 +35,9 @@ public final class RekeyOptions implements Serializable {
                     + " later records of it; rounded up to the end of that second");
     public static final Flag<Integer> MAX_RECORD_BYTES = Flag.positiveInt("max-record-bytes", "65536",
             "larger raw records are rejected as OVERSIZE_FIELD");
+    public static final Flag<Long> MAX_AHEAD_OF_CLOCK_MS = Flag.nonNegativeLong("max-ahead-of-clock-ms", "300000",
+            "a call ending (or a heartbeat) further than this past the job's wall clock is rejected as AHEAD_OF_CLOCK, so a"
+                    + " probe with a wrong clock cannot drag event time on and make the others late");
     public static final Flag<Integer> MAX_ID_LENGTH = Flag.positiveInt("max-id-length", "256",
             "longer ids are rejected as OVERSIZE_FIELD");
 
@@ -61,26 +64,36 @@ public final class RekeyOptions implements Serializable {
         public final long duplicateRetentionMs;
         public final int maxRecordBytes;
         public final int maxIdLength;
+        public final long maxAheadOfClockMs;
 
         public Settings(long maxOutOfOrdernessMs, long idleTimeoutMs, WhenQuiet whenQuiet, long duplicateRetentionMs,
-                int maxRecordBytes, int maxIdLength) {
+                int maxRecordBytes, int maxIdLength, long maxAheadOfClockMs) {
             this.maxOutOfOrdernessMs = maxOutOfOrdernessMs;
             this.idleTimeoutMs = idleTimeoutMs;
             this.whenQuiet = whenQuiet;
             this.duplicateRetentionMs = duplicateRetentionMs;
             this.maxRecordBytes = maxRecordBytes;
             this.maxIdLength = maxIdLength;
+            this.maxAheadOfClockMs = maxAheadOfClockMs;
+        }
+
+        /** These settings with another idle timeout. */
+        public Settings withIdleTimeoutMs(long idleMs) {
+            return new Settings(maxOutOfOrdernessMs, idleMs, whenQuiet, duplicateRetentionMs, maxRecordBytes, maxIdLength,
+                    maxAheadOfClockMs);
         }
 
         /** For a bounded input (a file): its end flushes everything, and reading it never pauses for traffic. */
         public static Settings forBoundedInput(FlagSet.Values values) {
             return new Settings(values.get(MAX_OUT_OF_ORDERNESS_MS), Long.MAX_VALUE, WhenQuiet.IDLE,
-                    values.get(DUPLICATE_RETENTION_MS), values.get(MAX_RECORD_BYTES), values.get(MAX_ID_LENGTH));
+                    values.get(DUPLICATE_RETENTION_MS), values.get(MAX_RECORD_BYTES), values.get(MAX_ID_LENGTH),
+                    values.get(MAX_AHEAD_OF_CLOCK_MS));
         }
 
         public static Settings from(FlagSet.Values values) {
             return new Settings(values.get(MAX_OUT_OF_ORDERNESS_MS), values.get(IDLE_TIMEOUT_MS), values.get(WHEN_QUIET),
-                    values.get(DUPLICATE_RETENTION_MS), values.get(MAX_RECORD_BYTES), values.get(MAX_ID_LENGTH));
+                    values.get(DUPLICATE_RETENTION_MS), values.get(MAX_RECORD_BYTES), values.get(MAX_ID_LENGTH),
+                    values.get(MAX_AHEAD_OF_CLOCK_MS));
         }
     }
 
@@ -95,7 +108,7 @@ public final class RekeyOptions implements Serializable {
 
     /** The flags that shape the operators, for programs (the file mode) that run them without Kafka. */
     public static List<Flag<?>> settingsFlags() {
-        return List.of(INPUT_FORMAT, MAX_OUT_OF_ORDERNESS_MS, DUPLICATE_RETENTION_MS, MAX_RECORD_BYTES, MAX_ID_LENGTH);
+        return List.of(INPUT_FORMAT, MAX_OUT_OF_ORDERNESS_MS, DUPLICATE_RETENTION_MS, MAX_RECORD_BYTES, MAX_ID_LENGTH, MAX_AHEAD_OF_CLOCK_MS);
     }
 
     /** The flags about quiet raw partitions; they only mean something on an unbounded input. */

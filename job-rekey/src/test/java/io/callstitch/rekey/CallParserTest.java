@@ -12,8 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class CallParserTest {
-    private final CallParser json = new CallParser(InputFormat.JSON, 1024, 16);
-    private final CallParser csv = new CallParser(InputFormat.CSV, 1024, 16);
+    /** This test's wall clock: 2023-11-14, a minute's bound ahead of it. */
+    private static final long NOW = 1_700_000_000_000L;
+    private final CallParser json = new CallParser(InputFormat.JSON, 1024, 16, 60_000, () -> NOW);
+    private final CallParser csv = new CallParser(InputFormat.CSV, 1024, 16, 60_000, () -> NOW);
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
@@ -99,5 +101,29 @@ class CallParserTest {
         assertEquals(Reason.UNPARSEABLE, csv.parse(new byte[] {(byte) 0xff, (byte) 0xfe, ','}).reason);
         assertEquals(Reason.UNPARSEABLE, json.parse(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}).reason);
         assertEquals(Reason.UNPARSEABLE, json.parse(new byte[0]).reason);
+    }
+
+    private static String callEndingAt(long end) {
+        return "{\"id\":\"a\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":" + (end - 5)
+                + ",\"latency_msec\":5,\"end_at_ms\":" + end + "}";
+    }
+
+    @Test
+    void aCallEndingFurtherThanTheBoundPastTheClockIsRejected() {
+        assertTrue(json.parse(bytes(callEndingAt(NOW + 60_000))).isValid(), "at the bound");
+        assertTrue(json.parse(bytes(callEndingAt(1000))).isValid(), "far in the past: a late call, not a bad one");
+        CallParser.Result decades = json.parse(bytes(callEndingAt(4_102_444_800_000L)));
+        assertEquals(Reason.AHEAD_OF_CLOCK, decades.reason);
+        assertEquals("end_at_ms 4102444800000 is 2402444800000 ms ahead of this job's clock (1700000000000), over the bound of"
+                + " 60000 ms (--max-ahead-of-clock-ms)", decades.detail);
+        assertEquals(Reason.AHEAD_OF_CLOCK, json.parse(bytes(callEndingAt(NOW + 60_001))).reason);
+        assertEquals(Reason.AHEAD_OF_CLOCK, csv.parse(bytes("a,10.0.0.1,10.0.0.2," + NOW + ",3600000," + (NOW + 3_600_000))).reason);
+    }
+
+    @Test
+    void aHeartbeatFurtherThanTheBoundPastTheClockIsRejected() {
+        assertEquals(NOW + 60_000, json.parse(bytes("{\"heartbeat_at_ms\":" + (NOW + 60_000) + "}")).heartbeatAtMs);
+        assertEquals(Reason.AHEAD_OF_CLOCK, json.parse(bytes("{\"heartbeat_at_ms\":" + Long.MAX_VALUE + "}")).reason);
+        assertEquals(Reason.AHEAD_OF_CLOCK, csv.parse(bytes("heartbeat," + (NOW + 86_400_000))).reason);
     }
 }

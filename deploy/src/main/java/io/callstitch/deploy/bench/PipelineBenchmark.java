@@ -815,9 +815,7 @@ public final class PipelineBenchmark {
      * lists of 200 001). callstitch writes such calls LATE instead; here neither has late calls.
      */
     private static RekeyOptions.Settings peerSettings() throws Exception {
-        RekeyOptions.Settings defaults = rekeySettings();
-        return new RekeyOptions.Settings(defaults.maxOutOfOrdernessMs, Long.MAX_VALUE, defaults.whenQuiet,
-                defaults.duplicateRetentionMs, defaults.maxRecordBytes, defaults.maxIdLength);
+        return rekeySettings().withIdleTimeoutMs(Long.MAX_VALUE);
     }
 
     private static Buckets buckets() throws Exception {

@@ -59,8 +59,7 @@ public final class Evaluate {
 
     /** The valid calls of a raw file, one per id (the first, as job-rekey keeps it), parsed as job-rekey parses them. */
     public static List<Call> readCalls(Path file, InputFormat format) throws Exception {
-        CallParser parser = new CallParser(format, Integer.parseInt(RekeyOptions.MAX_RECORD_BYTES.defaultText()),
-                Integer.parseInt(RekeyOptions.MAX_ID_LENGTH.defaultText()));
+        CallParser parser = CallParser.of(format, RekeyOptions.parse(new String[0], null).settings);
         Map<String, Call> calls = new LinkedHashMap<>();
         RecordLines.read(file, (bytes, line) -> {
             CallParser.Result result = parser.parse(bytes);

@@ -99,7 +99,8 @@ public final class LocalDemo {
                 URI web = flink.getRestAddress().get();
                 out.println("Local Flink web UI: " + web + "  (four jobs: job-rekey, job-match, job-assemble, job-chains)");
                 List<String> common = List.of("--bootstrap", kafka.bootstrap(), "--parallelism", Integer.toString(options.parallelism),
-                        "--checkpoint-interval-ms", Long.toString(options.checkpointIntervalMs));
+                        "--checkpoint-interval-ms", Long.toString(options.checkpointIntervalMs),
+                        "--checkpoint-dir", options.dataDir.toAbsolutePath().resolve("checkpoints").toUri().toString());
                 List<String> chainsFlags = zipkin == null ? List.of() : List.of("--zipkin-topic", topics.zipkin);
                 try (LocalPipeline pipeline = LocalPipeline.start(
                         () -> StreamExecutionEnvironment.createRemoteEnvironment(web.getHost(), web.getPort()),

@@ -20,20 +20,18 @@ public final class LineFileSource implements SourceFunction<ParsedInput> {
 
     private final String path;
     private final InputFormat format;
-    private final int maxRecordBytes;
-    private final int maxIdLength;
+    private final RekeyOptions.Settings settings;
     private volatile boolean running = true;
 
     public LineFileSource(Path path, InputFormat format, RekeyOptions.Settings settings) {
         this.path = path.toAbsolutePath().toString();
         this.format = format;
-        this.maxRecordBytes = settings.maxRecordBytes;
-        this.maxIdLength = settings.maxIdLength;
+        this.settings = settings;
     }
 
     @Override
     public void run(SourceContext<ParsedInput> ctx) throws Exception {
-        CallParser parser = new CallParser(format, maxRecordBytes, maxIdLength);
+        CallParser parser = CallParser.of(format, settings);
         Path file = Paths.get(path);
         String name = file.getFileName().toString();
         RecordLines.read(file, (bytes, lineNumber) -> {

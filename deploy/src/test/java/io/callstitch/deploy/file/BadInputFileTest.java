@@ -10,7 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.callstitch.common.StitchedJson;
+import io.callstitch.deploy.check.BruteForce;
+import io.callstitch.deploy.check.RandomCalls;
+import io.callstitch.schema.Call;
 import io.callstitch.schema.Reason;
+import io.callstitch.schema.Status;
+import io.callstitch.schema.StitchedCall;
+import io.callstitch.simulator.ProbeJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +43,7 @@ class BadInputFileTest {
             {"{\"id\":\"x6\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":5,\"latency_msec\":1,\"end_at_ms\":7}", Reason.END_MISMATCH},
             {"{\"id\":\"x7\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"gateway\",\"start_at_ms\":5,\"latency_msec\":1,\"end_at_ms\":6}", Reason.INVALID_IP},
             {"{\"id\":\"" + "x".repeat(300) + "\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":5,\"latency_msec\":1,\"end_at_ms\":6}", Reason.OVERSIZE_FIELD},
+            {"{\"id\":\"x9\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":4102444800000,\"latency_msec\":1,\"end_at_ms\":4102444800001}", Reason.AHEAD_OF_CLOCK},
             {GOOD_2, null},
             {GOOD_2, null}, // an identical duplicate: dropped, not a dead letter
             {GOOD_2.replace("10.0.0.3", "10.0.0.9"), Reason.DUPLICATE_ID_CONFLICT},
@@ -75,6 +83,47 @@ class BadInputFileTest {
                 "{\"id\":\"id1\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1000,\"latency_msec\":500,\"end_at_ms\":1500,\"parents\":[],\"children\":[\"id2\"],\"status\":\"OK\",\"best_parent\":null,\"best_parent_confidence\":null,\"best_children\":[\"id2\"]}",
                 "{\"id\":\"id2\",\"src_ip\":\"10.0.0.2\",\"dst_ip\":\"10.0.0.3\",\"start_at_ms\":1100,\"latency_msec\":200,\"end_at_ms\":1300,\"parents\":[\"id1\"],\"children\":[],\"status\":\"OK\",\"best_parent\":\"id1\",\"best_parent_confidence\":1.0,\"best_children\":[]}"),
                 Files.readAllLines(out));
+    }
+
+    /**
+     * One call decades ahead, reusing the id of a valid call, among valid ones: it must not drag event time
+     * on (which made the others late and let its conflicting id through), and must itself be a dead letter.
+     */
+    @Test
+    void aCallDecadesAheadIsADeadLetterAndTheOthersStayExact() throws Exception {
+        List<Call> calls = RandomCalls.generate(7, 600, 4, 1_700_000_000_000L, 20_000, 5_000, 10);
+        List<String> lines = new ArrayList<>();
+        for (Call call : RandomCalls.deliveryOrder(calls, 3_000, 7)) {
+            lines.add(ProbeJson.write(call));
+        }
+        Call first = calls.get(0);
+        long future = 2_000_000_000_000_000L;
+        lines.add(lines.size() / 3, ProbeJson.write(new Call(first.getId(), first.getSrcIp(), first.getDstIp(), future, 10L, future + 10)));
+        Path in = dir.resolve("calls.jsonl");
+        Files.write(in, lines, StandardCharsets.UTF_8);
+        Path out = dir.resolve("stitched.jsonl");
+
+        StitchFile.Summary summary = StitchFile.run(StitchFileTest.options("--in", in.toString(), "--out", out.toString(),
+                "--max-latency-ms", "5000", "--max-out-of-orderness-ms", "3000"));
+
+        List<String> letters = Files.readAllLines(dir.resolve("stitched.jsonl.dead-letter.jsonl"));
+        assertEquals(1, letters.size(), String.join("\n", letters));
+        assertTrue(letters.get(0).contains("\"reason\":\"AHEAD_OF_CLOCK\""), letters.get(0));
+        assertEquals(1, summary.deadLetters);
+        Map<String, BruteForce.Expected> expected = BruteForce.stitch(calls);
+        Map<String, StitchedCall> actual = new TreeMap<>();
+        for (String line : Files.readAllLines(out)) {
+            StitchedCall call = StitchedJson.parse(line);
+            assertEquals(null, actual.put(call.getId(), call), "call " + call.getId() + " written twice");
+        }
+        assertEquals(expected.keySet(), actual.keySet());
+        assertEquals(first.getStartAtMs(), actual.get(first.getId()).getStartAtMs(), "the valid call keeps its content");
+        for (Map.Entry<String, BruteForce.Expected> entry : expected.entrySet()) {
+            StitchedCall call = actual.get(entry.getKey());
+            assertEquals(Status.OK, call.getStatus(), "status of " + entry.getKey());
+            assertEquals(entry.getValue().parentList(), call.getParents(), "parents of " + entry.getKey());
+            assertEquals(entry.getValue().childList(), call.getChildren(), "children of " + entry.getKey());
+        }
     }
 
     @Test

@@ -50,6 +50,8 @@ import org.apache.flink.util.Collector;
  * operator state, so the gauge survives restarts; after a rescale the sum over subtasks stays exact)
  * and the caller models (union operator state: a subtask takes its own copy back at the same
  * parallelism, and merges every copy after a rescale).
+ * B and L are kept in operator state too, and a restore with other ones is refused: they decide the
+ * keys and piece counts of the calls in flight.
  * Metrics: {@code edgesFound}, {@code piecesWritten}, {@code lateCalls}, {@code overMaxLatencyCalls},
  * {@code bucketsClosed}, and the gauges {@code bufferedCalls}, {@code callerModelHosts},
  * {@code callerModelKinds}, {@code callerModelKindsRefused}, {@code callerToleranceMsWidest},
@@ -62,6 +64,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     private final ModelSettings callerSettings;
     private transient CallerModels callers;
     private transient ListState<byte[]> callersState;
+    private transient ListState<long[]> timeSettingsState;
     private transient ListState<Call> children;
     private transient ListState<Call> parents;
     private transient Counter edgesFound;
@@ -126,11 +129,31 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             }
         }
         callers.restore(own.isEmpty() ? all : own);
+        timeSettingsState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("time-settings", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        for (long[] restored : timeSettingsState.get()) {
+            refuseOtherTimeSettings(restored[0], restored[1]);
+        }
+    }
+
+    /**
+     * The keys and piece counts of the calls in flight follow from B and L: state written with other
+     * ones would be read under the wrong keys, and their calls written with wrong pieces or none.
+     */
+    private void refuseOtherTimeSettings(long bucketMs, long maxLatencyMs) {
+        if (bucketMs != buckets.bucketMs() || maxLatencyMs != buckets.maxLatencyMs()) {
+            throw new IllegalStateException("job-match: the restored state was written with --bucket-ms " + bucketMs
+                    + " --max-latency-ms " + maxLatencyMs + ", this run has --bucket-ms " + buckets.bucketMs() + " --max-latency-ms "
+                    + buckets.maxLatencyMs() + "; resume with the settings of the state, or start without it (docs/reliability.md)");
+        }
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         bufferedState.update(List.of(buffered));
+        if (subtask == 0) {
+            timeSettingsState.update(List.of(new long[] {buckets.bucketMs(), buckets.maxLatencyMs()}));
+        }
         byte[] models = callers.snapshot();
         byte[] copy = ByteBuffer.allocate(8 + models.length).putInt(subtask).putInt(subtasks).put(models).array();
         callersState.update(List.of(copy));
@@ -143,9 +166,16 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             // counted once per call: a call has exactly one child copy
             overMaxLatencyCalls.inc();
         }
-        if (ctx.timerService().currentWatermark() >= closesAt) {
-            lateCalls.inc();
-            emit(in.call, in.role, in.bucket, Collections.emptyList(), true, ctx.timerService().currentWatermark(), null, null, List.of(), out);
+        long watermark = ctx.timerService().currentWatermark();
+        if (watermark >= closesAt) {
+            // a call longer than L + D can find the bucket of its start closed although it came on time
+            // (its end is past the watermark): it is over the maximum latency, not late, and like every such
+            // call stitched best-effort, here with no parents
+            boolean late = !(in.role == Role.CHILD && buckets.isOverMaxLatency(in.call) && watermark < in.call.getEndAtMs());
+            if (late) {
+                lateCalls.inc();
+            }
+            emit(in.call, in.role, in.bucket, Collections.emptyList(), late, watermark, null, null, List.of(), out);
             return;
         }
         (in.role == Role.CHILD ? children : parents).add(in.call);

@@ -269,4 +269,58 @@ class MatchEdgesTest {
         MatchEdges function = (MatchEdges) ((KeyedProcessOperator<?, ?, ?>) harness.getOperator()).getUserFunction();
         return function.callerModelsForTests();
     }
+
+    @Test
+    void aCallLongerThanLPlusDIsOverMaxLatencyNotLate() throws Exception {
+        long maxOutOfOrdernessMs = 30_000;
+        Call veryLong = call("very-long", "10.0.0.1", "10.0.0.2", 0, 60_000);
+        // it arrives on time: the watermark trails its end by D, and is past the close of the bucket of its start
+        harness.processWatermark(veryLong.getEndAtMs() - maxOutOfOrdernessMs - 1);
+        send(veryLong);
+        harness.processWatermark(buckets.closesAt(buckets.lastParentBucket(veryLong)));
+        List<EdgePiece> pieces = harness.extractOutputValues();
+        assertEquals(buckets.pieces(veryLong), pieces.size());
+        for (EdgePiece piece : pieces) {
+            assertTrue(!piece.getLate(), piece.getRole() + " piece of bucket " + piece.getBucket() + " is not late");
+            assertTrue(piece.getOverMaxLatency());
+        }
+        assertNothingLeft();
+    }
+
+    @Test
+    void aLateOverMaxLatencyCallIsStillLate() throws Exception {
+        Call veryLong = call("very-long", "10.0.0.1", "10.0.0.2", 0, 60_000);
+        harness.processWatermark(buckets.closesAt(buckets.lastParentBucket(veryLong)));
+        send(veryLong);
+        for (EdgePiece piece : harness.extractOutputValues()) {
+            assertTrue(piece.getLate());
+        }
+        assertNothingLeft();
+    }
+
+    @Test
+    void aRestoreWithOtherTimeSettingsIsRefusedInOneLine() throws Exception {
+        send(call("p", "10.0.0.1", "10.0.0.2", 1000, 1500));
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new MatchEdges(new Buckets(2000, 20_000), MatchOptions.defaultCallers())),
+                BucketedCall::key, Types.STRING);
+        Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> harness.initializeState(snapshot));
+        harness.close();
+        Throwable cause = refused;
+        while (!(cause instanceof IllegalStateException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        assertEquals("job-match: the restored state was written with --bucket-ms 1000 --max-latency-ms 20000, this run has"
+                + " --bucket-ms 2000 --max-latency-ms 20000; resume with the settings of the state, or start without it"
+                + " (docs/reliability.md)", cause.getMessage());
+
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new MatchEdges(buckets, MatchOptions.defaultCallers())), BucketedCall::key, Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processWatermark(buckets.closesAt(1));
+        assertEquals(2, harness.extractOutputValues().size(), "with the same settings the call in flight is written");
+    }
 }

@@ -18,6 +18,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>It must run in the same subtask as the by-ip sink (forward, chained), so that a mark follows the
  * calls it covers in each partition. No state: after a restart, marks start low again and readers
  * keep the highest mark they have seen per subtask.
+ *
+ * <p>The final watermark ({@link Long#MAX_VALUE}, which Flink sends when the input ends or the job is
+ * stopped with {@code --drain}) is not written: readers keep the highest mark per subtask, so it would
+ * make every call after a resumed job-rekey late. A drained job-rekey therefore leaves the calls of its
+ * last buckets waiting in job-match until it runs again, which is what a resumable stop should do.
  */
 public final class AppendWatermarkMarks extends AbstractStreamOperator<ByIpRecord>
         implements OneInputStreamOperator<ByIpRecord, ByIpRecord> {
@@ -48,7 +53,7 @@ public final class AppendWatermarkMarks extends AbstractStreamOperator<ByIpRecor
     public void processWatermark(Watermark mark) throws Exception {
         super.processWatermark(mark);
         long watermark = mark.getTimestamp();
-        if (watermark <= lastMarked) {
+        if (watermark <= lastMarked || watermark == Long.MAX_VALUE) {
             return;
         }
         lastMarked = watermark;

@@ -43,4 +43,21 @@ class AppendWatermarkMarksTest {
                     "watermark 3000", "mark p0 s1/2 @3000", "mark p1 s1/2 @3000", "mark p2 s1/2 @3000"), seen);
         }
     }
+
+    @Test
+    void theFinalWatermarkOfADrainWritesNoMark() throws Exception {
+        try (OneInputStreamOperatorTestHarness<ByIpRecord, ByIpRecord> harness =
+                new OneInputStreamOperatorTestHarness<>(new AppendWatermarkMarks(2), 1, 1, 0)) {
+            harness.open();
+            harness.processWatermark(new Watermark(2000));
+            harness.processWatermark(new Watermark(Long.MAX_VALUE));
+            List<Long> marks = new ArrayList<>();
+            for (Object item : harness.getOutput()) {
+                if (item instanceof StreamRecord) {
+                    marks.add(((ByIpRecord) ((StreamRecord<?>) item).getValue()).getMark().getWatermark());
+                }
+            }
+            assertEquals(List.of(2000L, 2000L), marks, "marks of 2000 in both partitions and none of the drain");
+        }
+    }
 }
