@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import io.callstitch.assemble.AssembleJob;
+import io.callstitch.assemble.AssembleOptions;
 import io.callstitch.chains.ChainsJob;
 import io.callstitch.chains.ChainsOptions;
 import io.callstitch.chains.operators.WalkChains;
@@ -63,7 +64,7 @@ class JobUidsTest {
     void jobAssembleHasAUidOnEveryOperatorAndSink() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         AssembleJob.build(env.fromCollection(List.of(), new AvroTypeInfo<>(EdgePiece.class)).uid("assemble-source"),
-                new DiscardingSink<>(), 300_000);
+                new DiscardingSink<>(), AssembleOptions.Timing.defaults());
         assertEquals(Set.of("assemble-source", "assemble-calls", "assemble-sink"), uidsOf(env));
     }
 
@@ -77,7 +78,7 @@ class JobUidsTest {
         walked.addSink(new DiscardingSink<>()).uid("chains-walk-sink");
         walked.getSideOutput(WalkChains.SUMMARIES).addSink(new DiscardingSink<>()).uid("chains-stats-sink");
         walked.getSideOutput(WalkChains.SPANS).addSink(new DiscardingSink<>()).uid("chains-zipkin-sink");
-        assertEquals(Set.of("chains-source", "chains-walk-source", "chains-calls", "chains-walks", "chains-reports", "chains-route",
+        assertEquals(Set.of("chains-source", "chains-walk-source", "chains-first-records", "chains-calls", "chains-walks", "chains-reports", "chains-route",
                 "chains-walk", "chains-walk-sink", "chains-stats-sink", "chains-zipkin-sink"), uidsOf(env));
     }
 }

@@ -47,9 +47,9 @@ public final class AssembleJob {
         KafkaEnds.configure(env, options.kafka);
         FlinkKafkaConsumer<EdgePiece> consumer = KafkaEnds.source(options.kafka, options.inputTopic,
                 new AvroKafkaDeserializer<>(EdgePiece.class));
-        consumer.assignTimestampsAndWatermarks(progressOfJobMatch(options.assemblyTimeoutMs));
+        consumer.assignTimestampsAndWatermarks(progressOfJobMatch(options.timing.timeoutMs));
         DataStream<EdgePiece> pieces = env.addSource(consumer).uid("assemble-source").name("Read edge pieces");
-        build(pieces, KafkaEnds.sink(options.kafka, options.outputTopic, serializer(options)), options.assemblyTimeoutMs)
+        build(pieces, KafkaEnds.sink(options.kafka, options.outputTopic, serializer(options)), options.timing)
                 // the Kafka sink's transactional ids derive from its task name: naming the topic keeps two
                 // deployments that write to different topics from fencing each other's transactions
                 .name("Write stitched calls to " + options.outputTopic);
@@ -64,20 +64,22 @@ public final class AssembleJob {
      * The whole job between its ends: the Kafka ends in production, a collection source and a
      * collecting sink in tests. The pieces must carry timestamps and watermarks (job-match's progress).
      */
-    public static DataStreamSink<StitchedCall> build(DataStream<EdgePiece> pieces, SinkFunction<StitchedCall> sink, long timeoutMs) {
-        return assemble(pieces, timeoutMs).addSink(sink).uid("assemble-sink").name("Write stitched calls");
+    public static DataStreamSink<StitchedCall> build(DataStream<EdgePiece> pieces, SinkFunction<StitchedCall> sink,
+            AssembleOptions.Timing timing) {
+        return assemble(pieces, timing).addSink(sink).uid("assemble-sink").name("Write stitched calls");
     }
 
     /**
      * Gathers the pieces of each call by id and emits each call once; see {@link AssembleCalls}.
      *
-     * @param timeoutMs event time (job-match's progress) after a call's first piece at which it is emitted
-     *     as {@code INCOMPLETE}; the final watermark of a bounded input emits every call still waiting
+     * @param timing in event time (job-match's progress): after a call's first piece, when it is emitted as
+     *     {@code INCOMPLETE}, and after it was written, when it is forgotten; the final watermark of a bounded
+     *     input emits every call still waiting
      */
-    public static DataStream<StitchedCall> assemble(DataStream<EdgePiece> pieces, long timeoutMs) {
+    public static DataStream<StitchedCall> assemble(DataStream<EdgePiece> pieces, AssembleOptions.Timing timing) {
         return pieces
                 .keyBy(piece -> piece.getCall().getId(), Types.STRING)
-                .process(new AssembleCalls(timeoutMs))
+                .process(new AssembleCalls(timing.timeoutMs, timing.revisionWindowMs))
                 .returns(new AvroTypeInfo<>(StitchedCall.class))
                 .uid("assemble-calls")
                 .name("Assemble calls by id");

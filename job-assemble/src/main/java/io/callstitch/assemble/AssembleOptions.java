@@ -30,7 +30,38 @@ public final class AssembleOptions implements Serializable {
             "format of the stitched calls: avro or json (one object per record)", OutputFormat.class);
     public static final Flag<Long> ASSEMBLY_TIMEOUT_MS = Flag.positiveLong("assembly-timeout-ms", "60000",
             "event time (how far job-match has got) after a call's first piece at which it is written INCOMPLETE if pieces are missing; keep it above --max-latency-ms + --bucket-ms of job-match");
+    public static final Flag<Long> REVISION_WINDOW_MS = Flag.nonNegativeLong("revision-window-ms", "15000",
+            "event time a written call is kept for: a duplicate piece is then dropped, and a late call's edge (or a missing piece)"
+                    + " writes it again as REVISED; keep it at least job-match's --late-grace-ms; 0 forgets at once");
     public static final Flag<String> GROUP_ID = KafkaJobOptions.groupIdFlag("callstitch-assemble");
+
+    /** When job-assemble writes a call and how long it keeps it, in job-match's event time. */
+    public static final class Timing implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** After a call's first piece: written INCOMPLETE if pieces are still missing. */
+        public final long timeoutMs;
+        /** After a call was written: forgotten. */
+        public final long revisionWindowMs;
+
+        public Timing(long timeoutMs, long revisionWindowMs) {
+            this.timeoutMs = timeoutMs;
+            this.revisionWindowMs = revisionWindowMs;
+        }
+
+        public static Timing from(FlagSet.Values values) {
+            return new Timing(values.get(ASSEMBLY_TIMEOUT_MS), values.get(REVISION_WINDOW_MS));
+        }
+
+        public static Timing defaults() {
+            return new Timing(ASSEMBLY_TIMEOUT_MS.defaultValue(), REVISION_WINDOW_MS.defaultValue());
+        }
+    }
+
+    /** The flags that shape the assembly, for programs (the file mode) that run it without Kafka. */
+    public static List<Flag<?>> settingsFlags() {
+        return List.of(ASSEMBLY_TIMEOUT_MS, REVISION_WINDOW_MS);
+    }
 
     public static final FlagSet FLAGS = new FlagSet("job-assemble",
             "Reads the edge pieces of topic calls.edges, gathers the pieces of each call by id, and writes each call\n"
@@ -41,14 +72,14 @@ public final class AssembleOptions implements Serializable {
     public final String inputTopic;
     public final String outputTopic;
     public final OutputFormat outputFormat;
-    public final long assemblyTimeoutMs;
+    public final Timing timing;
 
     public AssembleOptions(FlagSet.Values values) throws UsageException {
         this.kafka = new KafkaJobOptions(values, GROUP_ID);
         this.inputTopic = values.get(INPUT_TOPIC);
         this.outputTopic = values.get(OUTPUT_TOPIC);
         this.outputFormat = values.get(OUTPUT_FORMAT);
-        this.assemblyTimeoutMs = values.get(ASSEMBLY_TIMEOUT_MS);
+        this.timing = Timing.from(values);
         if (inputTopic.equals(outputTopic)) {
             throw new UsageException("flags --" + INPUT_TOPIC.name() + " and --" + OUTPUT_TOPIC.name()
                     + " name the same topic " + inputTopic);
@@ -69,7 +100,8 @@ public final class AssembleOptions implements Serializable {
     }
 
     private static List<Flag<?>> allFlags() {
-        List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, OUTPUT_TOPIC, OUTPUT_FORMAT, ASSEMBLY_TIMEOUT_MS, GROUP_ID));
+        List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, OUTPUT_TOPIC, OUTPUT_FORMAT, GROUP_ID));
+        flags.addAll(settingsFlags());
         flags.addAll(KafkaJobOptions.FLAGS);
         return flags;
     }

@@ -22,8 +22,12 @@ import java.util.List;
  * <p>A piece whose role (and, for PARENT, bucket) was already seen is a duplicate: it is ignored, and
  * {@link #add} says so. Duplicates only come from at-least-once delivery upstream.
  *
+ * <p>An amending piece ({@code amends}) is not one of the {@code pieces}: it adds ids found after the
+ * bucket closed, with a call that came late but within job-match's grace, and is always merged.
+ *
  * <p>Status precedence: {@code INCOMPLETE} (not all pieces came) over {@code LATE} (some piece was
- * late) over {@code LATENCY_ABOVE_MAX} (some piece was over the maximum latency) over {@code OK}.
+ * late) over {@code LATENCY_ABOVE_MAX} (some piece was over the maximum latency) over {@code OK}. A call
+ * written again after a change (its state says {@code written}) is {@code REVISED} where it would be {@code OK}.
  */
 public final class CallAssembly {
     private CallAssembly() {}
@@ -37,7 +41,7 @@ public final class CallAssembly {
     public static AssemblyState start(EdgePiece piece, long timeoutAtMs) {
         // constructors, not builders: a builder validates and copies every field, once per record
         AssemblyState state = new AssemblyState(piece.getCall(), piece.getPieces(), false, new ArrayList<>(2), List.of(), List.of(),
-                null, null, List.of(), false, false, timeoutAtMs);
+                null, null, List.of(), false, false, timeoutAtMs, false);
         add(state, piece);
         return state;
     }
@@ -53,13 +57,25 @@ public final class CallAssembly {
             throw new IllegalArgumentException("piece of call " + piece.getCall().getId()
                     + " given to the assembly of call " + state.getCall().getId());
         }
+        if (piece.getAmends()) {
+            if (piece.getRole() == Role.CHILD) {
+                state.setParents(append(state.getParents(), piece.getIds()));
+            } else if (piece.getRole() == Role.PARENT) {
+                state.setChildren(append(state.getChildren(), piece.getIds()));
+            } else {
+                throw new IllegalArgumentException("piece of call " + piece.getCall().getId()
+                        + " has role " + piece.getRole() + ", expected CHILD or PARENT");
+            }
+            return true;
+        }
         switch (piece.getRole()) {
             case CHILD:
                 if (state.getChildSeen()) {
                     return false;
                 }
                 state.setChildSeen(true);
-                state.setParents(piece.getIds());
+                // appended: an amendment may have come first
+                state.setParents(append(state.getParents(), piece.getIds()));
                 state.setBestParent(piece.getBestParent());
                 state.setBestParentConfidence(piece.getBestParentConfidence());
                 break;
@@ -86,15 +102,20 @@ public final class CallAssembly {
         return state.getChildSeen() && state.getParentBuckets().size() >= state.getPieces() - 1;
     }
 
-    /** The answer: status {@code INCOMPLETE} unless {@link #isComplete}, else the strongest flag of its pieces. */
+    /**
+     * The answer: status {@code INCOMPLETE} unless {@link #isComplete}, else the strongest flag of its pieces;
+     * {@code REVISED} instead of {@code OK} once the call has been written before.
+     */
     public static StitchedCall result(AssemblyState state) {
         Status status;
         if (!isComplete(state)) {
             status = Status.INCOMPLETE;
         } else if (state.getLate()) {
             status = Status.LATE;
+        } else if (state.getOverMaxLatency()) {
+            status = Status.LATENCY_ABOVE_MAX;
         } else {
-            status = state.getOverMaxLatency() ? Status.LATENCY_ABOVE_MAX : Status.OK;
+            status = state.getWritten() ? Status.REVISED : Status.OK;
         }
         Call call = state.getCall();
         return new StitchedCall(call.getId(), call.getSrcIp(), call.getDstIp(), call.getStartAtMs(), call.getLatencyMsec(),

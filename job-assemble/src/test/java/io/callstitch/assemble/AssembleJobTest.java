@@ -44,7 +44,7 @@ class AssembleJobTest {
                 child(ID3, 2, "id1"), child(ID1, 2), parent(ID2, 1000, 2));
         CollectingSink sink = new CollectingSink();
 
-        AssembleJob.build(env.fromCollection(pieces, new AvroTypeInfo<>(EdgePiece.class)), sink, defaults().assemblyTimeoutMs);
+        AssembleJob.build(env.fromCollection(pieces, new AvroTypeInfo<>(EdgePiece.class)), sink, defaults().timing);
         env.execute(AssembleJob.JOB_NAME);
 
         List<StitchedCall> out = sink.drain();
@@ -59,7 +59,7 @@ class AssembleJobTest {
     void everyStatefulStepAndTheSinkHaveAStableUid() throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         AssembleJob.build(env.fromCollection(List.of(), new AvroTypeInfo<>(EdgePiece.class)), new DiscardingSink<>(),
-                defaults().assemblyTimeoutMs);
+                defaults().timing);
 
         Set<String> uids = new TreeSet<>();
         for (StreamNode node : env.getStreamGraph(AssembleJob.JOB_NAME, false).getStreamNodes()) {

@@ -24,7 +24,7 @@ class AssembleOptionsTest {
         assertEquals("calls.edges", options.inputTopic);
         assertEquals("calls.stitched", options.outputTopic);
         assertEquals(AssembleOptions.OutputFormat.AVRO, options.outputFormat);
-        assertEquals(60_000L, options.assemblyTimeoutMs);
+        assertEquals(60_000L, options.timing.timeoutMs);
         assertEquals("callstitch-assemble", options.kafka.groupId);
         assertEquals(Delivery.EXACTLY_ONCE, options.kafka.delivery);
     }
@@ -38,7 +38,7 @@ class AssembleOptionsTest {
         assertEquals("edges-replay", options.inputTopic);
         assertEquals("stitched-replay", options.outputTopic);
         assertEquals(AssembleOptions.OutputFormat.JSON, options.outputFormat);
-        assertEquals(1000L, options.assemblyTimeoutMs);
+        assertEquals(1000L, options.timing.timeoutMs);
         assertEquals("replay", options.kafka.groupId);
         assertEquals(Delivery.AT_LEAST_ONCE, options.kafka.delivery);
         assertEquals("kafka:9092", options.kafka.bootstrap);

@@ -37,6 +37,11 @@ public final class Fixtures {
         return EdgePiece.newBuilder(piece).setLate(true).build();
     }
 
+    /** The piece as an amendment: edges found after its bucket closed, not one of the call's pieces. */
+    public static EdgePiece amends(EdgePiece piece) {
+        return EdgePiece.newBuilder(piece).setAmends(true).build();
+    }
+
     public static EdgePiece overMaxLatency(EdgePiece piece) {
         return EdgePiece.newBuilder(piece).setOverMaxLatency(true).build();
     }

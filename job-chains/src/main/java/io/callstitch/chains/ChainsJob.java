@@ -12,6 +12,7 @@ import io.callstitch.schema.ChainCall;
 import io.callstitch.schema.ChainMessage;
 import io.callstitch.schema.ChainMessageKind;
 import io.callstitch.schema.ChainSummary;
+import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -100,7 +101,11 @@ public final class ChainsJob {
     public static SingleOutputStreamOperator<ChainMessage> walk(DataStream<StitchedCall> calls, DataStream<ChainMessage> walk,
             long timeoutMs, boolean writeSpans, int maxHops, ChainsOptions.ChainsBy chainsBy) {
         AvroTypeInfo<ChainMessage> type = new AvroTypeInfo<>(ChainMessage.class);
-        DataStream<ChainMessage> callMessages = calls.map(call -> callMessage(call, chainsBy)).returns(type)
+        // a REVISED record supersedes a call's first one with an edge a late call added: the walk takes
+        // every call once, as first written (docs/chains.md)
+        DataStream<ChainMessage> callMessages = calls.filter(call -> call.getStatus() != Status.REVISED)
+                .uid("chains-first-records").name("First record of each call")
+                .map(call -> callMessage(call, chainsBy)).returns(type)
                 .uid("chains-calls").name("Stitched calls to messages");
         DataStream<ChainMessage> walks = walk.filter(message -> message.getKind() == ChainMessageKind.WALK)
                 .uid("chains-walks").name("Walk messages");

@@ -47,7 +47,7 @@ class AvroCodersTest {
                 CALL,
                 new ByIpRecord(Role.CHILD, "10.0.0.2", CALL, null),
                 new ByIpRecord(Role.MARK, "", null, new WatermarkMark(1, 2, 3, 4000L)),
-                new EdgePiece(CALL, Role.PARENT, 1L, List.of("a", "b"), 3, false, true, 2999L, 1, 2, null, null, List.of()),
+                new EdgePiece(CALL, Role.PARENT, 1L, List.of("a", "b"), 3, false, true, 2999L, 1, 2, null, null, List.of(), true),
                 new ParsedInput(null, Reason.END_MISMATCH, "end", null, ByteBuffer.wrap(new byte[] {1, 2, 3}), "calls.raw", 4, 77L),
                 new ParsedInput(null, null, null, 123L, ByteBuffer.wrap(new byte[0]), "calls.raw", 0, 1L));
         AvroCoders.enable();

@@ -17,6 +17,9 @@ import io.callstitch.schema.Call;
  *       time; it is stitched best-effort and flagged.</li>
  *   <li>Every call of bucket b ends by (b + 1) * B - 1 + L, so bucket b closes when the watermark
  *       reaches that time: then nothing on time can still arrive for it.</li>
+ *   <li>Its calls are kept a grace G longer: a call that comes after the close but before close + G is
+ *       still matched against all of them, exactly, and the edges it adds are sent to its partners as
+ *       amendments. Later than that, it is written late.</li>
  * </ul>
  */
 public final class Buckets implements Serializable {
@@ -24,13 +27,30 @@ public final class Buckets implements Serializable {
 
     private final long bucketMs;
     private final long maxLatencyMs;
+    private final long lateGraceMs;
 
+    /** Buckets without a grace: a call that comes after its bucket closed is late. */
     public Buckets(long bucketMs, long maxLatencyMs) {
-        if (bucketMs < 1 || maxLatencyMs < 0) {
-            throw new IllegalArgumentException("bucket width must be positive and max latency not negative");
+        this(bucketMs, maxLatencyMs, 0);
+    }
+
+    public Buckets(long bucketMs, long maxLatencyMs, long lateGraceMs) {
+        if (bucketMs < 1 || maxLatencyMs < 0 || lateGraceMs < 0) {
+            throw new IllegalArgumentException("bucket width must be positive, max latency and grace not negative");
         }
         this.bucketMs = bucketMs;
         this.maxLatencyMs = maxLatencyMs;
+        this.lateGraceMs = lateGraceMs;
+    }
+
+    public long lateGraceMs() {
+        return lateGraceMs;
+    }
+
+    /** The event time at which the bucket's calls are forgotten: its close plus the grace. */
+    public long forgetsAt(long bucket) {
+        long closesAt = closesAt(bucket);
+        return closesAt > Long.MAX_VALUE - lateGraceMs ? Long.MAX_VALUE : closesAt + lateGraceMs;
     }
 
     public long bucketMs() {
@@ -69,10 +89,5 @@ public final class Buckets implements Serializable {
     /** The event time at which the bucket closes and its answers are final. */
     public long closesAt(long bucket) {
         return (bucket + 1) * bucketMs - 1 + maxLatencyMs;
-    }
-
-    /** The bucket whose close time is {@code closesAt}: the inverse of {@link #closesAt}. */
-    public long bucketClosingAt(long closesAt) {
-        return Math.floorDiv(closesAt + 1 - maxLatencyMs, bucketMs) - 1;
     }
 }

@@ -24,7 +24,10 @@ public final class MatchOptions implements Serializable {
     public static final Flag<Long> MAX_LATENCY_MS = Flag.nonNegativeLong("max-latency-ms", "20000",
             "longest call latency stitched exactly (L); longer calls are stitched best-effort as LATENCY_ABOVE_MAX");
     public static final Flag<Long> BUCKET_MS = Flag.positiveLong("bucket-ms", "1000",
-            "width of the time buckets that spread one ip over many keys; a bucket's state is dropped once final");
+            "width of the time buckets that spread one ip over many keys; a bucket's state is dropped once final and its grace has passed");
+    public static final Flag<Long> LATE_GRACE_MS = Flag.nonNegativeLong("late-grace-ms", "10000",
+            "a bucket's calls are kept this long after it closed: a call later than the bound by less is still stitched exactly and"
+                    + " its partners' records are revised (REVISED); keep job-assemble's --revision-window-ms at least this");
     public static final Flag<Long> CALLER_HALF_LIFE_MS = Flag.positiveLong("caller-half-life-ms", "600000",
             "event time after which what the best-parent model learned counts half");
     public static final Flag<Integer> CALLER_MAX_KINDS = Flag.positiveInt("caller-max-kinds", "20000",
@@ -94,7 +97,7 @@ public final class MatchOptions implements Serializable {
 
     /** The flags that shape the matching, for programs (the file mode) that run it without Kafka. */
     public static List<Flag<?>> settingsFlags() {
-        return List.of(MAX_LATENCY_MS, BUCKET_MS, CALLER_HALF_LIFE_MS, CALLER_MAX_KINDS, CALLER_TOLERANCE_MS, CALLER_CLOCK_OFFSETS, BEST_PARENT);
+        return List.of(MAX_LATENCY_MS, BUCKET_MS, LATE_GRACE_MS, CALLER_HALF_LIFE_MS, CALLER_MAX_KINDS, CALLER_TOLERANCE_MS, CALLER_CLOCK_OFFSETS, BEST_PARENT);
     }
 
     /** The best-parent model's settings at their defaults. */
@@ -115,7 +118,7 @@ public final class MatchOptions implements Serializable {
             throw new UsageException("flag --" + BUCKET_MS.name() + " is too small for --" + MAX_LATENCY_MS.name()
                     + ": a parent would be copied into more than 10000 buckets");
         }
-        return new Buckets(bucketMs, maxLatencyMs);
+        return new Buckets(bucketMs, maxLatencyMs, values.get(LATE_GRACE_MS));
     }
 
     private static List<Flag<?>> flags() {

@@ -54,10 +54,4 @@ class BucketsTest {
         assertEquals(3, buckets.pieces(call("c", "x", "y", 1000, 2000)), "an end on the boundary belongs to the next bucket");
     }
 
-    @Test
-    void bucketClosingAtInvertsClosesAt() {
-        for (long b = -5; b < 50; b++) {
-            assertEquals(b, buckets.bucketClosingAt(buckets.closesAt(b)));
-        }
-    }
 }

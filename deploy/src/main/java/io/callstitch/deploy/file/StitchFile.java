@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import io.callstitch.common.StitchedJson;
 import io.callstitch.rekey.QuietPartitionWatermarks;
@@ -65,7 +66,7 @@ public final class StitchFile {
                             new AvroTypeInfo<>(ParsedInput.class))
                     .setParallelism(1)
                     .assignTimestampsAndWatermarks(QuietPartitionWatermarks.of(options.rekey)).setParallelism(1);
-            StitchPipeline.Outputs outputs = StitchPipeline.stitch(parsed, options.rekey, options.buckets, options.callers, options.assemblyTimeoutMs);
+            StitchPipeline.Outputs outputs = StitchPipeline.stitch(parsed, options.rekey, options.buckets, options.callers, options.assembly);
             outputs.stitched.addSink(new LineFileSink<>(stitchedParts.toString(), StitchedJson::toJson))
                     .setParallelism(1).name("Write stitched calls");
             outputs.deadLetters.addSink(new LineFileSink<>(options.deadLetterOut.toString(), DeadLetterJson::write))
@@ -82,11 +83,14 @@ public final class StitchFile {
         }
     }
 
+    /** One line per call: where a call was written again (REVISED), its last record, which supersedes the first. */
     private static Summary writeSorted(Path parts, Path out) throws IOException {
-        List<StitchedCall> calls = new ArrayList<>();
+        Map<String, StitchedCall> latest = new HashMap<>();
         for (String line : Files.readAllLines(parts, StandardCharsets.UTF_8)) {
-            calls.add(StitchedJson.parse(line));
+            StitchedCall call = StitchedJson.parse(line);
+            latest.put(call.getId(), call);
         }
+        List<StitchedCall> calls = new ArrayList<>(latest.values());
         calls.sort((a, b) -> a.getStartAtMs() != b.getStartAtMs()
                 ? Long.compare(a.getStartAtMs(), b.getStartAtMs()) : a.getId().compareTo(b.getId()));
         Summary summary = new Summary();

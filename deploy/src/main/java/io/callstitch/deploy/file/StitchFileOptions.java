@@ -39,7 +39,7 @@ public final class StitchFileOptions {
     public final RekeyOptions.Settings rekey;
     public final Buckets buckets;
     public final ModelSettings callers;
-    public final long assemblyTimeoutMs;
+    public final AssembleOptions.Timing assembly;
 
     private StitchFileOptions(FlagSet.Values values) throws UsageException {
         this.in = Paths.get(values.get(IN));
@@ -55,14 +55,14 @@ public final class StitchFileOptions {
         this.rekey = RekeyOptions.Settings.forBoundedInput(values);
         this.buckets = MatchOptions.bucketsFrom(values);
         this.callers = MatchOptions.callersFrom(values);
-        this.assemblyTimeoutMs = values.get(AssembleOptions.ASSEMBLY_TIMEOUT_MS);
+        this.assembly = AssembleOptions.Timing.from(values);
     }
 
     private static List<Flag<?>> flags() {
         List<Flag<?>> flags = new ArrayList<>(List.of(IN, OUT, DEAD_LETTER_OUT, PARALLELISM));
         flags.addAll(RekeyOptions.settingsFlags());
         flags.addAll(MatchOptions.settingsFlags());
-        flags.add(AssembleOptions.ASSEMBLY_TIMEOUT_MS);
+        flags.addAll(AssembleOptions.settingsFlags());
         return flags;
     }
 

@@ -1,6 +1,7 @@
 package io.callstitch.deploy.file;
 
 import io.callstitch.assemble.AssembleJob;
+import io.callstitch.assemble.AssembleOptions;
 import io.callstitch.match.Buckets;
 import io.callstitch.match.MatchJob;
 import io.callstitch.match.caller.ModelSettings;
@@ -37,11 +38,11 @@ public final class StitchPipeline {
      *     with {@code QuietPartitionWatermarks}
      */
     public static Outputs stitch(DataStream<ParsedInput> parsed, RekeyOptions.Settings rekey, Buckets buckets,
-            ModelSettings callers, long assemblyTimeoutMs) {
+            ModelSettings callers, AssembleOptions.Timing assembly) {
         RekeyJob.Streams byIp = RekeyJob.rekey(parsed, rekey);
         DataStream<EdgePiece> pieces = MatchJob.match(byIp.byIp, buckets, callers);
         // a bounded run ends with the final watermark: calls still missing a piece then are written INCOMPLETE
-        DataStream<StitchedCall> stitched = AssembleJob.assemble(pieces, assemblyTimeoutMs);
+        DataStream<StitchedCall> stitched = AssembleJob.assemble(pieces, assembly);
         return new Outputs(stitched, byIp.deadLetters);
     }
 }

@@ -101,7 +101,8 @@ class IntervalJoinPeerTest {
     @Test
     void pipelineBetweenKafkaEndsHasAUidOnEveryOperator() throws Exception {
         // building the graph connects to no broker: this checks the types and the uids the benchmark driver gets
-        RekeyOptions options = RekeyOptions.parse(new String[0], new PrintStream(OutputStream.nullOutputStream()));
+        RekeyOptions options = RekeyOptions.parse(new String[] {"--checkpoint-dir", "file:///tmp/callstitch-uids"},
+                new PrintStream(OutputStream.nullOutputStream()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         IntervalJoinPeer.pipeline(env, options.kafka, options.settings, "calls.raw", "peer.stitched", 20_000);
 

@@ -30,25 +30,29 @@ import org.slf4j.LoggerFactory;
  * <p><b>Keyed on</b> the call id ({@code piece.call.id}, which is also the Kafka key of
  * {@code calls.edges}).
  *
- * <p><b>State</b> per call id, only while some but not all of its pieces have come: one
- * {@link AssemblyState} (the call, the pieces seen, the ids so far, its flags and its timeout), read
- * and written once per piece, and one event-time timer. Most calls have two pieces, written by
- * job-match at the same moment, so a call is usually in state for the time between them.
+ * <p><b>State</b> per call id, while some but not all of its pieces have come and for the revision
+ * window after it was written: one {@link AssemblyState} (the call, the pieces seen, the ids so far, its
+ * flags and its timer's time), read and written once per piece, and one event-time timer.
  *
  * <p><b>Emits</b> the call the moment its last piece arrives (every piece carries the count), then
- * clears its state and deletes its timer. A duplicate piece (same role and, for PARENT, same bucket)
- * is ignored and counted.
+ * keeps it for {@code revisionWindowMs} of job-match's progress: a duplicate piece (same role and, for
+ * PARENT, same bucket: at-least-once delivery) is then ignored and counted, and an amending piece (an
+ * edge to a call that came after its bucket closed, within job-match's grace) writes the call again with
+ * the edge added, {@code REVISED}. So an id is written once, or again only to supersede its record with a
+ * more complete one. An amendment for a call no longer kept is counted ({@code amendmentsTooLate}) and
+ * dropped: keep the window at least job-match's {@code --late-grace-ms}.
  *
  * <p><b>The safety net</b> for a piece that never comes runs in event time, and event time here is
  * job-match's progress: each piece carries the event time at which job-match wrote it
  * ({@code written_at_ms}). The first piece sets a timer {@code timeoutMs} of that time later; when
  * job-match has got that far and the call still misses pieces, it is written {@code INCOMPLETE}. A
  * stopped job-assemble, or a stopped job-match, moves no event time, so an outage of either never
- * times a call out. At the end of a bounded input the final watermark writes whatever still waits.
+ * times a call out. At the end of a bounded input the final watermark writes whatever still waits. A
+ * call written {@code INCOMPLETE} is kept for the window too: pieces that still come write it again.
  *
- * <p><b>Metrics</b>, each emitted call counted once: {@code callsStitched} (all), and by the status
+ * <p><b>Metrics</b>, each emitted record counted once: {@code callsStitched} (all), and by the status
  * written {@code callsIncomplete}, {@code callsLate}, {@code callsOverMaxLatency}; plus
- * {@code duplicatePieces} and the gauge {@code pendingCalls} (calls in state on this subtask, kept in
+ * {@code duplicatePieces}, {@code callsRevised} (records written again), {@code amendmentsTooLate} and the gauge {@code pendingCalls} (calls in state on this subtask, kept in
  * operator state so that it survives restarts; after a rescale the sum over subtasks stays exact).
  */
 public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, StitchedCall> implements CheckpointedFunction {
@@ -56,6 +60,7 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
     private static final Logger LOG = LoggerFactory.getLogger(AssembleCalls.class);
 
     private final long timeoutMs;
+    private final long revisionWindowMs;
 
     private transient ValueState<AssemblyState> pending;
     private transient ListState<Long> pendingCountState;
@@ -66,13 +71,20 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
     private transient Counter callsLate;
     private transient Counter callsOverMaxLatency;
     private transient Counter duplicatePieces;
+    private transient Counter callsRevised;
+    private transient Counter amendmentsTooLate;
 
-    /** @param timeoutMs event time after a call's first piece at which it is emitted as {@code INCOMPLETE} */
-    public AssembleCalls(long timeoutMs) {
-        if (timeoutMs < 1) {
-            throw new IllegalArgumentException("timeoutMs must be at least 1, got " + timeoutMs);
+    /**
+     * @param timeoutMs event time after a call's first piece at which it is emitted as {@code INCOMPLETE}
+     * @param revisionWindowMs event time a written call is kept for (0: forgotten at once)
+     */
+    public AssembleCalls(long timeoutMs, long revisionWindowMs) {
+        if (timeoutMs < 1 || revisionWindowMs < 0) {
+            throw new IllegalArgumentException("timeoutMs must be at least 1 and revisionWindowMs not negative, got " + timeoutMs
+                    + " and " + revisionWindowMs);
         }
         this.timeoutMs = timeoutMs;
+        this.revisionWindowMs = revisionWindowMs;
     }
 
     @Override
@@ -84,6 +96,8 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
         callsLate = metrics.counter("callsLate");
         callsOverMaxLatency = metrics.counter("callsOverMaxLatency");
         duplicatePieces = metrics.counter("duplicatePieces");
+        callsRevised = metrics.counter("callsRevised");
+        amendmentsTooLate = metrics.counter("amendmentsTooLate");
         metrics.gauge("pendingCalls", (Gauge<Long>) () -> pendingCount);
     }
 
@@ -108,43 +122,83 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
             LOG.warn("Ignoring a piece of call {} with role {}", ctx.getCurrentKey(), piece.getRole());
             return;
         }
+        long progress = Math.max(piece.getWrittenAtMs(), ctx.timerService().currentWatermark());
         AssemblyState state = pending.value();
         if (state == null) {
-            long progress = Math.max(piece.getWrittenAtMs(), ctx.timerService().currentWatermark());
+            if (piece.getAmends()) {
+                // the partner was forgotten: its record stays as written (docs/reliability.md)
+                amendmentsTooLate.inc();
+                LOG.debug("An amendment of call {} came after its revision window", ctx.getCurrentKey());
+                return;
+            }
             state = CallAssembly.start(piece, saturatedAdd(progress, timeoutMs));
+            pendingCount++;
             if (CallAssembly.isComplete(state)) {
-                emit(state, out);
+                written(state, progress, ctx, out);
                 return;
             }
             ctx.timerService().registerEventTimeTimer(state.getTimeoutAtMs());
             pending.update(state);
-            pendingCount++;
             return;
         }
+        boolean written = state.getWritten();
         if (!CallAssembly.add(state, piece)) {
             duplicatePieces.inc();
             return;
         }
-        if (CallAssembly.isComplete(state)) {
-            emit(state, out);
-            ctx.timerService().deleteEventTimeTimer(state.getTimeoutAtMs());
-            pending.clear();
-            pendingCount--;
+        if (written) {
+            // a late call's edge, or a missing piece of a call written INCOMPLETE: the record is superseded
+            if (CallAssembly.isComplete(state)) {
+                emit(state, out);
+                callsRevised.inc();
+            }
+            pending.update(state);
             return;
         }
+        if (CallAssembly.isComplete(state)) {
+            ctx.timerService().deleteEventTimeTimer(state.getTimeoutAtMs());
+            written(state, progress, ctx, out);
+            return;
+        }
+        pending.update(state);
+    }
+
+    /** Writes a call that has all its pieces, and keeps it for the revision window, or forgets it. */
+    private void written(AssemblyState state, long progress, Context ctx, Collector<StitchedCall> out) throws Exception {
+        emit(state, out);
+        pendingCount--;
+        if (revisionWindowMs == 0) {
+            pending.clear();
+            return;
+        }
+        state.setWritten(true);
+        state.setTimeoutAtMs(saturatedAdd(progress, revisionWindowMs));
+        ctx.timerService().registerEventTimeTimer(state.getTimeoutAtMs());
         pending.update(state);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<StitchedCall> out) throws Exception {
         AssemblyState state = pending.value();
-        if (state == null) {
+        if (state == null || state.getTimeoutAtMs() != timestamp) {
+            return;
+        }
+        if (state.getWritten()) {
+            pending.clear();
             return;
         }
         LOG.debug("Call {} still missed pieces when job-match had got {} ms past its first", ctx.getCurrentKey(), timeoutMs);
         emit(state, out);
-        pending.clear();
         pendingCount--;
+        if (revisionWindowMs == 0 || timestamp == Long.MAX_VALUE) {
+            pending.clear();
+            return;
+        }
+        // kept a while: a missing piece that still comes revises the record
+        state.setWritten(true);
+        state.setTimeoutAtMs(saturatedAdd(timestamp, revisionWindowMs));
+        ctx.timerService().registerEventTimeTimer(state.getTimeoutAtMs());
+        pending.update(state);
     }
 
     private void emit(AssemblyState state, Collector<StitchedCall> out) {

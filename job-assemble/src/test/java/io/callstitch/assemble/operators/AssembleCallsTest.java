@@ -1,5 +1,6 @@
 package io.callstitch.assemble.operators;
 
+import static io.callstitch.assemble.Fixtures.amends;
 import static io.callstitch.assemble.Fixtures.call;
 import static io.callstitch.assemble.Fixtures.child;
 import static io.callstitch.assemble.Fixtures.late;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
 
 class AssembleCallsTest {
     private static final long TIMEOUT_MS = 60_000;
+    private static final long WINDOW_MS = 15_000;
 
     // seed example 1: id1 → id2 → id3, each call within one 1 s bucket, so two pieces each
     private static final Call ID1 = call("id1", "10.0.0.1", "10.0.0.2", 1000, 1500);
@@ -165,18 +167,94 @@ class AssembleCallsTest {
     }
 
     @Test
-    void completedCallCancelsItsTimeout() throws Exception {
+    void aWrittenCallIsKeptForTheRevisionWindowThenForgotten() throws Exception {
         open();
 
-        process(child(ID2, 2, "id1"));
+        process(writtenAt(child(ID2, 2, "id1"), 10_000));
         assertEquals(1, harness.numEventTimeTimers());
         assertEquals(1, function.pendingCallsForTests());
-        process(parent(ID2, 1000, 2, "id3"));
-        assertNothingLeft();
-        assertEquals(0, function.pendingCallsForTests());
-
-        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        process(writtenAt(parent(ID2, 1000, 2, "id3"), 10_000));
+        assertEquals(0, function.pendingCallsForTests(), "written: no longer pending");
+        assertEquals(1, harness.numEventTimeTimers(), "the safety net's timer gave way to the window's");
+        harness.processWatermark(new Watermark(10_000 + WINDOW_MS - 1));
+        assertEquals(1, harness.numKeyedStateEntries(), "kept until the window has passed");
+        harness.processWatermark(new Watermark(10_000 + WINDOW_MS));
+        assertEquals(0, harness.numKeyedStateEntries(), "forgotten once it has");
+        assertEquals(0, harness.numEventTimeTimers());
         assertEquals(List.of(stitched(ID2, List.of("id1"), List.of("id3"), Status.OK)), harness.extractOutputValues());
+    }
+
+    @Test
+    void aPieceRepeatedAfterItsCallWasWrittenIsDroppedNotASecondRecord() throws Exception {
+        open();
+
+        process(writtenAt(child(ID2, 2, "id1"), 10_000));
+        process(writtenAt(parent(ID2, 1000, 2, "id3"), 10_000));
+        harness.processWatermark(new Watermark(20_000));
+        process(writtenAt(child(ID2, 2, "id1"), 10_000));
+        process(writtenAt(parent(ID2, 1000, 2, "id3"), 10_000));
+
+        assertEquals(List.of(stitched(ID2, List.of("id1"), List.of("id3"), Status.OK)), harness.extractOutputValues());
+        assertEquals(2, metrics.count("duplicatePieces"));
+        assertNothingLeft();
+    }
+
+    @Test
+    void anAmendmentOfAWrittenCallWritesItAgainRevisedWithTheEdge() throws Exception {
+        open();
+
+        process(writtenAt(child(ID1, 2), 10_000));
+        process(writtenAt(parent(ID1, 1000, 2, "id2"), 10_000));
+        harness.processWatermark(new Watermark(12_000));
+        process(writtenAt(amends(parent(ID1, 1000, 2, "id0")), 12_000));
+
+        assertEquals(List.of(
+                stitched(ID1, List.of(), List.of("id2"), Status.OK),
+                stitched(ID1, List.of(), List.of("id0", "id2"), Status.REVISED)), harness.extractOutputValues());
+        assertEquals(1, metrics.count("callsRevised"));
+        assertNothingLeft();
+    }
+
+    @Test
+    void anAmendmentBeforeTheLastPieceIsInTheOneRecord() throws Exception {
+        open();
+
+        process(child(LONG, 4, "p"));
+        process(parent(LONG, 1000, 4, "a"));
+        process(amends(child(LONG, 4, "q")));
+        process(parent(LONG, 2000, 4));
+        process(parent(LONG, 3000, 4));
+
+        assertEquals(List.of(stitched(LONG, List.of("p", "q"), List.of("a"), Status.OK)), harness.extractOutputValues());
+        assertNothingLeft();
+    }
+
+    @Test
+    void aPieceThatComesAfterTheSafetyNetRevisesTheIncompleteRecord() throws Exception {
+        open();
+
+        process(writtenAt(child(ID2, 2, "id1"), 0));
+        harness.processWatermark(new Watermark(TIMEOUT_MS));
+        process(writtenAt(parent(ID2, 1000, 2, "id3"), TIMEOUT_MS));
+
+        assertEquals(List.of(
+                stitched(ID2, List.of("id1"), List.of(), Status.INCOMPLETE),
+                stitched(ID2, List.of("id1"), List.of("id3"), Status.REVISED)), harness.extractOutputValues());
+        assertNothingLeft();
+    }
+
+    @Test
+    void anAmendmentAfterTheWindowIsCountedAndLeavesNoState() throws Exception {
+        open();
+
+        process(writtenAt(child(ID1, 2), 10_000));
+        process(writtenAt(parent(ID1, 1000, 2, "id2"), 10_000));
+        harness.processWatermark(new Watermark(10_000 + WINDOW_MS));
+        process(writtenAt(amends(parent(ID1, 1000, 2, "id0")), 10_000 + WINDOW_MS));
+
+        assertEquals(List.of(stitched(ID1, List.of(), List.of("id2"), Status.OK)), harness.extractOutputValues());
+        assertEquals(1, metrics.count("amendmentsTooLate"));
+        assertNothingLeft();
     }
 
     @Test
@@ -294,7 +372,7 @@ class AssembleCallsTest {
                 .setMetricGroup(metrics)
                 .build();
         toClose.add(environment);
-        function = new AssembleCalls(TIMEOUT_MS);
+        function = new AssembleCalls(TIMEOUT_MS, WINDOW_MS);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(function),
                 piece -> piece.getCall().getId(), Types.STRING, environment);
@@ -313,7 +391,12 @@ class AssembleCallsTest {
         return EdgePiece.newBuilder(piece).setWrittenAtMs(writtenAtMs).build();
     }
 
-    private void assertNothingLeft() {
+    /** Once job-match has got past every revision window, nothing more is written and nothing is left. */
+    private void assertNothingLeft() throws Exception {
+        int written = harness.extractOutputValues().size();
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertEquals(written, harness.extractOutputValues().size(), "forgetting the written calls writes nothing");
+        assertEquals(0, function.pendingCallsForTests(), "the pendingCalls gauge is back at zero");
         assertEquals(0, harness.numKeyedStateEntries(), "keyed state entries left");
         assertEquals(0, harness.numProcessingTimeTimers(), "processing-time timers left");
         assertEquals(0, harness.numEventTimeTimers(), "event-time timers left");

@@ -38,8 +38,11 @@ import org.apache.flink.util.Collector;
  * tolerance (clock skew); the rule's lists never do. A caller that starts in the next bucket than its
  * child, within the tolerance, is not in the child's key and cannot be picked.
  *
- * <p>A call arriving after its bucket closed is not dropped: it is written at once as a piece marked
- * late, with no ids (nothing of its bucket is buffered any more).
+ * <p>A closed bucket's calls are kept for the grace ({@link Buckets#forgetsAt}). A call arriving after
+ * the close but within the grace is matched against them at once, exactly, and written; each partner it
+ * finds gets an amending piece ({@code amends}) with its id, for job-assemble to add to the partner's
+ * record (already written: written again, REVISED). A call arriving after the grace is not dropped: it is
+ * written at once as a piece marked late, with no ids (nothing of its bucket is buffered any more).
  *
  * <p>Every piece says how far this subtask had got when it was written (the bucket's close time, or the
  * watermark for a late piece) and which subtask of how many wrote it: job-assemble's event time, which
@@ -53,7 +56,7 @@ import org.apache.flink.util.Collector;
  * B and L are kept in operator state too, and a restore with other ones is refused: they decide the
  * keys and piece counts of the calls in flight.
  * Metrics: {@code edgesFound}, {@code piecesWritten}, {@code lateCalls}, {@code overMaxLatencyCalls},
- * {@code bucketsClosed}, and the gauges {@code bufferedCalls}, {@code callerModelHosts},
+ * {@code bucketsClosed}, {@code callsMatchedAfterClose}, {@code amendmentsWritten}, and the gauges {@code bufferedCalls}, {@code callerModelHosts},
  * {@code callerModelKinds}, {@code callerModelKindsRefused}, {@code callerToleranceMsWidest},
  * {@code callerHostsWithTolerance}, {@code callerClockOffsetMsWidest} and {@code callerEdgesWithClockOffset}.
  */
@@ -72,6 +75,8 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     private transient Counter lateCalls;
     private transient Counter overMaxLatencyCalls;
     private transient Counter bucketsClosed;
+    private transient Counter callsMatchedAfterClose;
+    private transient Counter amendmentsWritten;
     private transient ListState<Long> bufferedState;
     private transient long buffered;
     private transient int subtask;
@@ -94,6 +99,8 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         lateCalls = getRuntimeContext().getMetricGroup().counter("lateCalls");
         overMaxLatencyCalls = getRuntimeContext().getMetricGroup().counter("overMaxLatencyCalls");
         bucketsClosed = getRuntimeContext().getMetricGroup().counter("bucketsClosed");
+        callsMatchedAfterClose = getRuntimeContext().getMetricGroup().counter("callsMatchedAfterClose");
+        amendmentsWritten = getRuntimeContext().getMetricGroup().counter("amendmentsWritten");
         getRuntimeContext().getMetricGroup().gauge("bufferedCalls", (Gauge<Long>) () -> buffered);
         getRuntimeContext().getMetricGroup().gauge("callerModelHosts", (Gauge<Integer>) () -> callers.hosts());
         getRuntimeContext().getMetricGroup().gauge("callerModelKinds", (Gauge<Integer>) () -> callers.kinds());
@@ -167,26 +174,77 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             overMaxLatencyCalls.inc();
         }
         long watermark = ctx.timerService().currentWatermark();
-        if (watermark >= closesAt) {
-            // a call longer than L + D can find the bucket of its start closed although it came on time
-            // (its end is past the watermark): it is over the maximum latency, not late, and like every such
-            // call stitched best-effort, here with no parents
-            boolean late = !(in.role == Role.CHILD && buckets.isOverMaxLatency(in.call) && watermark < in.call.getEndAtMs());
-            if (late) {
-                lateCalls.inc();
-            }
-            emit(in.call, in.role, in.bucket, Collections.emptyList(), late, watermark, null, null, List.of(), out);
+        if (watermark < closesAt) {
+            (in.role == Role.CHILD ? children : parents).add(in.call);
+            buffered++;
+            ctx.timerService().registerEventTimeTimer(closesAt);
             return;
         }
-        (in.role == Role.CHILD ? children : parents).add(in.call);
+        if (watermark < buckets.forgetsAt(in.bucket)) {
+            matchAfterClose(in, watermark, ctx, out);
+            return;
+        }
+        // a call longer than L + D can find the bucket of its start closed although it came on time
+        // (its end is past the watermark): it is over the maximum latency, not late, and like every such
+        // call stitched best-effort, here with no parents
+        boolean late = !(in.role == Role.CHILD && buckets.isOverMaxLatency(in.call) && watermark < in.call.getEndAtMs());
+        if (late) {
+            lateCalls.inc();
+        }
+        emit(in.call, in.role, in.bucket, Collections.emptyList(), late, false, watermark, null, null, List.of(), out);
+    }
+
+    /**
+     * A call for a bucket that has closed but whose calls are still kept: its edges with them are exact.
+     * It is written at once with them; each partner, already written, gets an amending piece with this
+     * call's id. No best parent is picked for it (the model decided the bucket when it closed).
+     */
+    private void matchAfterClose(BucketedCall in, long watermark, Context ctx, Collector<EdgePiece> out) throws Exception {
+        List<String> ids = new ArrayList<>();
+        if (in.role == Role.CHILD) {
+            for (Call parent : toList(parents.get())) {
+                if (ContainmentMatcher.contains(parent, in.call)) {
+                    ids.add(parent.getId());
+                    emitAmendment(parent, Role.PARENT, in.bucket, in.call.getId(), watermark, out);
+                }
+            }
+            children.add(in.call);
+        } else {
+            for (Call child : toList(children.get())) {
+                if (ContainmentMatcher.contains(in.call, child)) {
+                    ids.add(child.getId());
+                    emitAmendment(child, Role.CHILD, in.bucket, in.call.getId(), watermark, out);
+                }
+            }
+            parents.add(in.call);
+        }
         buffered++;
-        ctx.timerService().registerEventTimeTimer(closesAt);
+        callsMatchedAfterClose.inc();
+        edgesFound.inc(ids.size());
+        // kept for later calls of the bucket until it is forgotten; no timer yet if the bucket had no calls
+        ctx.timerService().registerEventTimeTimer(buckets.forgetsAt(in.bucket));
+        emit(in.call, in.role, in.bucket, ids, false, false, watermark, null, null, List.of(), out);
+    }
+
+    private void emitAmendment(Call partner, Role role, long bucket, String id, long watermark, Collector<EdgePiece> out) {
+        List<String> ids = new ArrayList<>(1);
+        ids.add(id);
+        emit(partner, role, bucket, ids, false, true, watermark, null, null, List.of(), out);
+        amendmentsWritten.inc();
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EdgePiece> out) throws Exception {
         List<Call> bucketChildren = toList(children.get());
         List<Call> bucketParents = toList(parents.get());
+        long bucket = bucketOfKey(ctx.getCurrentKey());
+        if (timestamp != buckets.closesAt(bucket)) {
+            // the grace is over: forget the bucket
+            children.clear();
+            parents.clear();
+            buffered -= bucketChildren.size() + bucketParents.size();
+            return;
+        }
         List<IntList> candidates = new ArrayList<>(bucketChildren.size());
         for (int c = 0; c < bucketChildren.size(); c++) {
             candidates.add(new IntList());
@@ -194,7 +252,6 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         // widened by the best parent's tolerance; the rule's own lists keep only what it contains
         int slack = bucketChildren.isEmpty() || !callerSettings.enabled ? 0 : callers.slackFor(bucketChildren.get(0).getSrcIp());
         ContainmentMatcher.match(bucketParents, bucketChildren, slack, (p, c) -> candidates.get(c).add(p));
-        long bucket = buckets.bucketClosingAt(timestamp);
         List<int[]> candidatesOf = new ArrayList<>(bucketChildren.size());
         List<List<String>> parentsOf = new ArrayList<>(bucketChildren.size());
         List<List<String>> childrenOf = emptyLists(bucketParents.size());
@@ -228,24 +285,33 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             CallerModels.Choice choice = choices[c];
             if (choice.parentIndex >= 0) {
                 bestChildrenOf.get(choice.parentIndex).add(bucketChildren.get(c).getId());
-                emit(bucketChildren.get(c), Role.CHILD, bucket, parentIds, false, timestamp,
+                emit(bucketChildren.get(c), Role.CHILD, bucket, parentIds, false, false, timestamp,
                         bucketParents.get(choice.parentIndex).getId(), choice.confidence, List.of(), out);
             } else {
-                emit(bucketChildren.get(c), Role.CHILD, bucket, parentIds, false, timestamp, null, null, List.of(), out);
+                emit(bucketChildren.get(c), Role.CHILD, bucket, parentIds, false, false, timestamp, null, null, List.of(), out);
             }
         }
         for (int p = 0; p < bucketParents.size(); p++) {
             List<String> bestChildren = bestChildrenOf.get(p);
             bestChildren.sort(null);
-            emit(bucketParents.get(p), Role.PARENT, bucket, childrenOf.get(p), false, timestamp, null, null, bestChildren, out);
+            emit(bucketParents.get(p), Role.PARENT, bucket, childrenOf.get(p), false, false, timestamp, null, null, bestChildren, out);
+        }
+        bucketsClosed.inc();
+        if (buckets.forgetsAt(bucket) > timestamp) {
+            ctx.timerService().registerEventTimeTimer(buckets.forgetsAt(bucket));
+            return;
         }
         children.clear();
         parents.clear();
         buffered -= bucketChildren.size() + bucketParents.size();
-        bucketsClosed.inc();
     }
 
-    private void emit(Call call, Role role, long bucket, List<String> ids, boolean late, long writtenAtMs,
+    /** The bucket of a key of this operator ({@link BucketedCall#keyOf}). */
+    private static long bucketOfKey(String key) {
+        return Long.parseLong(key.substring(key.lastIndexOf('|') + 1));
+    }
+
+    private void emit(Call call, Role role, long bucket, List<String> ids, boolean late, boolean amends, long writtenAtMs,
             String bestParent, Double confidence, List<String> bestChildren, Collector<EdgePiece> out) {
         if (ids.size() > 1) {
             // each list is this function's own: sorted in place
@@ -253,7 +319,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         }
         // the constructor, not the builder: a builder validates and copies every field, once per piece
         out.collect(new EdgePiece(call, role, bucket, ids, buckets.pieces(call), late, buckets.isOverMaxLatency(call), writtenAtMs,
-                subtask, subtasks, bestParent, confidence, bestChildren));
+                subtask, subtasks, bestParent, confidence, bestChildren, amends));
         piecesWritten.inc();
     }
 

@@ -323,4 +323,50 @@ class MatchEdgesTest {
         harness.processWatermark(buckets.closesAt(1));
         assertEquals(2, harness.extractOutputValues().size(), "with the same settings the call in flight is written");
     }
+
+    private void openWithGrace(Buckets withGrace) throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new MatchEdges(withGrace, MatchOptions.defaultCallers())), BucketedCall::key, Types.STRING);
+        harness.getExecutionConfig().disableGenericTypes();
+        harness.open();
+    }
+
+    /** "id role ids" of each piece, amendments marked. */
+    private List<String> pieceTexts() {
+        List<String> texts = new ArrayList<>();
+        for (EdgePiece piece : harness.extractOutputValues()) {
+            texts.add(piece.getCall().getId() + " " + piece.getRole() + " " + piece.getIds() + (piece.getAmends() ? " amends" : "")
+                    + (piece.getLate() ? " late" : ""));
+        }
+        texts.sort(null);
+        return texts;
+    }
+
+    @Test
+    void aCallLateWithinTheGraceIsMatchedExactlyAndItsPartnerIsAmended() throws Exception {
+        Buckets withGrace = new Buckets(1000, 20_000, 10_000);
+        openWithGrace(withGrace);
+        send(call("p", "10.0.0.1", "10.0.0.2", 1000, 1500));
+        harness.processWatermark(withGrace.closesAt(1));
+        assertEquals(List.of("p CHILD []", "p PARENT []"), pieceTexts(), "p written when its bucket closed");
+
+        harness.processWatermark(withGrace.forgetsAt(1) - 1);
+        send(call("c", "10.0.0.2", "10.0.0.3", 1100, 1200));
+        assertEquals(List.of("c CHILD [p]", "c PARENT []", "p CHILD []", "p PARENT []", "p PARENT [c] amends"), pieceTexts());
+
+        harness.processWatermark(withGrace.forgetsAt(1));
+        assertNothingLeft();
+    }
+
+    @Test
+    void aCallLaterThanTheGraceIsLate() throws Exception {
+        Buckets withGrace = new Buckets(1000, 20_000, 10_000);
+        openWithGrace(withGrace);
+        send(call("p", "10.0.0.1", "10.0.0.2", 1000, 1500));
+        harness.processWatermark(withGrace.forgetsAt(1));
+        send(call("c", "10.0.0.2", "10.0.0.3", 1100, 1200));
+        assertEquals(List.of("c CHILD [] late", "c PARENT [] late", "p CHILD []", "p PARENT []"), pieceTexts());
+        assertNothingLeft();
+    }
 }
