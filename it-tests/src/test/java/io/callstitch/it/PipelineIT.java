@@ -3,6 +3,12 @@ package io.callstitch.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import java.util.Properties;
+import org.apache.flink.api.common.JobStatus;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -196,52 +202,147 @@ class PipelineIT {
         }
     }
 
+    /**
+     * A hostile corpus ({@link HostileCorpus}: over 30 kinds of malformed and odd input, a 10 MB record,
+     * floods of one id and of one ip) amid ordinary traffic: every bad record reaches the dead-letter topic
+     * once with its reason and its position, every valid one is stitched once with its status, the
+     * traffic around them exactly as the brute force says, and the jobs keep running.
+     */
     @Test
-    void everyKindOfBadRecordReachesTheDeadLetterTopicAndTheJobsKeepStitching() throws Exception {
-        PipelineTopics topics = PipelineTopics.prefixed("bad");
-        broker.createTopics(topics.all(4));
-        String good = "{\"id\":\"%s\",\"src_ip\":\"%s\",\"dst_ip\":\"%s\",\"start_at_ms\":%d,\"latency_msec\":%d,\"end_at_ms\":%d}";
-        Map<String, Reason> lines = new java.util.LinkedHashMap<>();
-        lines.put(String.format(good, "p", "10.0.0.1", "10.0.0.2", 1000, 500, 1500), null);
-        lines.put("not json at all", Reason.UNPARSEABLE);
-        lines.put("{\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1,\"latency_msec\":1,\"end_at_ms\":2}", Reason.MISSING_FIELD);
-        lines.put(String.format(good, "t", "10.0.0.1", "10.0.0.2", 1, 1, 2).replace("\"start_at_ms\":1", "\"start_at_ms\":\"1\""), Reason.WRONG_TYPE);
-        lines.put(String.format(good, "n", "10.0.0.1", "10.0.0.2", -5, 1, -4), Reason.NEGATIVE_VALUE);
-        lines.put(String.format(good, "l", "10.0.0.1", "10.0.0.2", 5, -1, 4), Reason.NEGATIVE_LATENCY);
-        lines.put(String.format(good, "e", "10.0.0.1", "10.0.0.2", 5, 1, 7), Reason.END_MISMATCH);
-        lines.put(String.format(good, "i", "10.0.0.1", "db-host", 5, 1, 6), Reason.INVALID_IP);
-        lines.put(String.format(good, "x".repeat(300), "10.0.0.1", "10.0.0.2", 5, 1, 6), Reason.OVERSIZE_FIELD);
-        lines.put(String.format(good, "c", "10.0.0.2", "10.0.0.3", 1100, 200, 1300), null);
-        lines.put(String.format(good, "c", "10.0.0.2", "10.0.0.9", 1100, 200, 1300), Reason.DUPLICATE_ID_CONFLICT);
-        List<String> texts = new ArrayList<>(lines.keySet());
-        List<byte[]> records = new ArrayList<>();
-        texts.forEach(text -> records.add(text.getBytes(StandardCharsets.UTF_8)));
-        TopicIo.produceRoundRobin(broker.bootstrap(), topics.raw, records, flushesEverythingEndingBy(1500));
-        long expectedLetters = lines.values().stream().filter(reason -> reason != null).count();
-
-        try (LocalPipeline pipeline = start(topics, 2, "bad")) {
-            List<DeadLetter> letters = TopicIo.readUntil(broker.bootstrap(), topics.deadLetter, DeadLetter.class,
-                    read -> read.size() >= expectedLetters, DEADLINE, SETTLE);
-            List<StitchedCall> stitched = TopicIo.readUntil(broker.bootstrap(), topics.stitched, StitchedCall.class,
-                    read -> read.size() >= 2, DEADLINE, SETTLE);
-
-            assertEquals(expectedLetters, letters.size(), "one dead letter per bad record");
-            assertEquals(Reason.values().length, letters.stream().map(DeadLetter::getReason).distinct().count());
-            for (DeadLetter letter : letters) {
-                String original = StandardCharsets.UTF_8.decode(letter.getOriginal()).toString();
-                int index = texts.indexOf(original);
-                // two records with id c meet from different partitions: whichever comes second is the conflict
-                Reason expected = original.startsWith("{\"id\":\"c\"") ? Reason.DUPLICATE_ID_CONFLICT : lines.get(original);
-                assertEquals(expected, letter.getReason(), "reason of " + original);
-                assertEquals(topics.raw, letter.getTopic());
-                assertEquals(index % PipelineTopics.RAW_PARTITIONS, letter.getPartition(), "partition of " + original);
-                assertEquals(index / PipelineTopics.RAW_PARTITIONS, letter.getOffset(), "offset of " + original);
+    void aHostileCorpusIsDeadLetteredOrStitchedAndTheTrafficAroundItStaysExact() throws Exception {
+        PipelineTopics topics = PipelineTopics.prefixed("hostile");
+        List<NewTopic> all = topics.all(4);
+        for (NewTopic topic : all) {
+            if (topic.name().equals(topics.raw)) {
+                topic.configs(Map.of("max.message.bytes", Integer.toString(16 << 20)));
             }
+        }
+        broker.createTopics(all);
+        long origin = System.currentTimeMillis() - 120_000;
+        List<Call> background = RandomCalls.generate(7, 1500, 6, origin, 60_000, MAX_LATENCY_MS, 10);
+        long t0 = origin + 30_000;
+        HostileCorpus corpus = new HostileCorpus(t0, System.currentTimeMillis() + 30L * 365 * 86_400_000L, background.get(0));
+        // a flood of one ip pair: hundreds of calls within two seconds, nested in every way
+        List<Call> flood = new ArrayList<>();
+        for (Call call : RandomCalls.generate(8, 400, 2, t0 - 1000, 2000, 1000, 1)) {
+            flood.add(new Call("flood-" + call.getId(), call.getSrcIp().replace("10.0.0.", "10.9.0."), call.getDstIp().replace("10.0.0.", "10.9.0."),
+                    call.getStartAtMs(), call.getLatencyMsec(), call.getEndAtMs()));
+        }
+
+        // the background in delivery order; the corpus and the flood where the traffic has reached t0
+        List<byte[][]> records = new ArrayList<>();
+        List<Integer> partitions = new ArrayList<>();
+        boolean inserted = false;
+        long newestEnd = Long.MIN_VALUE;
+        for (Call call : RandomCalls.deliveryOrder(background, MAX_OUT_OF_ORDERNESS_MS, 7)) {
+            newestEnd = Math.max(newestEnd, call.getEndAtMs());
+            if (!inserted && newestEnd >= t0 - 500) {
+                inserted = true;
+                for (HostileCorpus.Entry entry : corpus.entries) {
+                    records.add(new byte[][] {entry.key, entry.value});
+                    partitions.add(entry.partition);
+                }
+                for (Call call2 : flood) {
+                    records.add(new byte[][] {null, ProbeJson.write(call2).getBytes(StandardCharsets.UTF_8)});
+                    partitions.add(-1);
+                }
+            }
+            records.add(new byte[][] {null, ProbeJson.write(call).getBytes(StandardCharsets.UTF_8)});
+            partitions.add(-1);
+        }
+        long lastEnd = background.stream().mapToLong(Call::getEndAtMs).max().getAsLong();
+        // where each record lands: partition and offset, to find it again in its dead letter
+        Map<String, HostileCorpus.Entry> badAt = new HashMap<>();
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", broker.bootstrap());
+        props.setProperty("max.request.size", Integer.toString(16 << 20));
+        props.setProperty("enable.idempotence", "true");
+        props.setProperty("max.in.flight.requests.per.connection", "1");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            int rawPartitions = producer.partitionsFor(topics.raw).size();
+            long[] offsets = new long[rawPartitions];
+            int corpusIndex = -1;
+            int firstCorpus = -1;
+            for (int i = 0; i < records.size(); i++) {
+                int partition = partitions.get(i) >= 0 ? partitions.get(i) : i % rawPartitions;
+                producer.send(new ProducerRecord<>(topics.raw, partition, records.get(i)[0], records.get(i)[1]))
+                        .get();
+                if (firstCorpus < 0 && records.get(i)[1] == corpus.entries.get(0).value) {
+                    firstCorpus = i;
+                }
+                if (firstCorpus >= 0 && i - firstCorpus < corpus.entries.size()) {
+                    HostileCorpus.Entry entry = corpus.entries.get(i - firstCorpus);
+                    if (entry.reason != null) {
+                        badAt.put(partition + "/" + offsets[partition], entry);
+                    }
+                }
+                offsets[partition]++;
+            }
+            byte[] heartbeat = ProbeJson.heartbeat(flushesEverythingEndingBy(lastEnd)).getBytes(StandardCharsets.UTF_8);
+            for (int partition = 0; partition < rawPartitions; partition++) {
+                producer.send(new ProducerRecord<>(topics.raw, partition, null, heartbeat)).get();
+            }
+        }
+        assertTrue(corpus.kinds() >= 30, "kinds of hostile input: " + corpus.kinds());
+        assertEquals(corpus.badRecords(), badAt.size(), "every bad record was placed");
+
+        List<Call> valid = new ArrayList<>(background);
+        valid.addAll(flood);
+        valid.addAll(corpus.validCalls());
+        try (LocalPipeline pipeline = start(topics, 2, "hostile")) {
+            List<DeadLetter> letters = TopicIo.readUntil(broker.bootstrap(), topics.deadLetter, DeadLetter.class,
+                    read -> read.size() >= corpus.badRecords(), DEADLINE, SETTLE);
+            List<StitchedCall> stitched = TopicIo.readUntil(broker.bootstrap(), topics.stitched, StitchedCall.class,
+                    read -> read.size() >= valid.size(), DEADLINE, SETTLE);
+
+            List<String> wrongLetters = new ArrayList<>();
+            for (DeadLetter letter : letters) {
+                HostileCorpus.Entry entry = badAt.remove(letter.getPartition() + "/" + letter.getOffset());
+                byte[] original = new byte[letter.getOriginal().remaining()];
+                letter.getOriginal().get(original);
+                if (entry == null || entry.reason != letter.getReason() || !topics.raw.equals(letter.getTopic())
+                        || !HostileCorpus.sameStart(original, entry.value == null ? new byte[0] : entry.value)) {
+                    wrongLetters.add(letter.getReason() + " at " + letter.getPartition() + "/" + letter.getOffset() + " for "
+                            + (entry == null ? "no bad record there" : entry.name + " (" + entry.reason + ")") + ": " + letter.getDetail());
+                }
+            }
+            assertEquals(List.of(), wrongLetters, "dead letters that are not the bad record at their position with its reason");
+            assertEquals(Map.of(), badAt, "bad records without a dead letter");
+
             Map<String, StitchedCall> byId = new HashMap<>();
-            stitched.forEach(call -> byId.put(call.getId(), call));
-            assertEquals(2, stitched.size());
-            assertEquals(List.of("c"), byId.get("p").getChildren());
-            assertEquals(List.of("p"), byId.get("c").getParents());
+            for (StitchedCall call : stitched) {
+                assertEquals(null, byId.put(call.getId(), call), "call " + call.getId() + " written twice");
+            }
+            Map<String, BruteForce.Expected> expected = BruteForce.stitch(valid);
+            assertEquals(expected.keySet(), byId.keySet(), "every valid call is stitched once");
+            Map<String, Status> statuses = new HashMap<>();
+            for (HostileCorpus.Entry entry : corpus.entries) {
+                if (entry.reason == null && entry.call != null) {
+                    statuses.put(entry.call.getId(), entry.status);
+                }
+            }
+            List<String> wrong = new ArrayList<>();
+            long edges = 0;
+            for (Map.Entry<String, BruteForce.Expected> entry : expected.entrySet()) {
+                StitchedCall call = byId.get(entry.getKey());
+                Status status = statuses.getOrDefault(entry.getKey(), Status.OK);
+                if (status == Status.LATE && call.getStatus() == Status.OK) {
+                    // read before job-rekey's first watermark, the call of 1970 finds its bucket open: it is exact
+                    status = Status.OK;
+                }
+                if (call.getStatus() != status || (status == Status.OK && (!entry.getValue().parentList().equals(call.getParents())
+                        || !entry.getValue().childList().equals(call.getChildren())))) {
+                    wrong.add(call + " expected " + status + " parents " + entry.getValue().parentList() + " children "
+                            + entry.getValue().childList());
+                }
+                edges += call.getChildren().size();
+            }
+            assertEquals(List.of(), wrong.subList(0, Math.min(wrong.size(), 5)), wrong.size() + " calls differ");
+            assertEquals(List.of("v6-parent"), byId.get("v6-child").getParents());
+            assertTrue(edges > background.size(), "the traffic must be rich in edges to prove anything: " + edges);
+            assertEquals(List.of(org.apache.flink.api.common.JobStatus.RUNNING, org.apache.flink.api.common.JobStatus.RUNNING,
+                    org.apache.flink.api.common.JobStatus.RUNNING), pipeline.statuses(), "the jobs keep running");
         }
     }
 

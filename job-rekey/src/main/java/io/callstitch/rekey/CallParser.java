@@ -49,6 +49,11 @@ public final class CallParser {
                 System::currentTimeMillis);
     }
 
+    /** Records longer than this are rejected, and only this much of them is kept. */
+    public int maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
     /** The outcome for one record: a call, a heartbeat, or a reason and a one-line detail. */
     public static final class Result {
         public final Call call;

@@ -15,6 +15,7 @@ import io.callstitch.match.MatchJob;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.rekey.RekeyJob;
 import io.callstitch.rekey.RekeyOptions;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -76,6 +77,15 @@ public final class LocalPipeline implements AutoCloseable {
         all.addAll(specific);
         all.addAll(Arrays.asList(own));
         return all.toArray(new String[0]);
+    }
+
+    /** Each job's status now, in the order they were started. */
+    public List<JobStatus> statuses() throws Exception {
+        List<JobStatus> statuses = new ArrayList<>();
+        for (JobClient job : jobs) {
+            statuses.add(job.getJobStatus().get(60, TimeUnit.SECONDS));
+        }
+        return statuses;
     }
 
     /** Cancels the jobs. */
