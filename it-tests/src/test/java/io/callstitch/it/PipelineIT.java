@@ -341,8 +341,28 @@ class PipelineIT {
             assertEquals(List.of(), wrong.subList(0, Math.min(wrong.size(), 5)), wrong.size() + " calls differ");
             assertEquals(List.of("v6-parent"), byId.get("v6-child").getParents());
             assertTrue(edges > background.size(), "the traffic must be rich in edges to prove anything: " + edges);
-            assertEquals(List.of(org.apache.flink.api.common.JobStatus.RUNNING, org.apache.flink.api.common.JobStatus.RUNNING,
-                    org.apache.flink.api.common.JobStatus.RUNNING), pipeline.statuses(), "the jobs keep running");
+            // records written by hand to the intermediate topics: dead letters with their position, never skipped
+            long byIpOffset;
+            long edgesOffset;
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+                byIpOffset = producer.send(new ProducerRecord<>(topics.byIp, 1, null, "not a call by ip".getBytes(StandardCharsets.UTF_8)))
+                        .get().offset();
+                edgesOffset = producer.send(new ProducerRecord<>(topics.edges, 2, null, new byte[] {(byte) 0xff, 0x01})).get().offset();
+            }
+            List<DeadLetter> after = TopicIo.readUntil(broker.bootstrap(), topics.deadLetter, DeadLetter.class,
+                    read -> read.size() >= corpus.badRecords() + 2, DEADLINE, SETTLE);
+            assertEquals(corpus.badRecords() + 2, after.size());
+            List<String> intermediate = new ArrayList<>();
+            for (DeadLetter letter : after) {
+                if (!letter.getTopic().equals(topics.raw)) {
+                    intermediate.add(letter.getJob() + " " + letter.getTopic() + "/" + letter.getPartition() + "/" + letter.getOffset() + " "
+                            + letter.getReason());
+                }
+            }
+            Collections.sort(intermediate);
+            assertEquals(List.of("job-assemble " + topics.edges + "/2/" + edgesOffset + " UNPARSEABLE",
+                    "job-match " + topics.byIp + "/1/" + byIpOffset + " UNPARSEABLE"), intermediate);
+            assertEquals(List.of(JobStatus.RUNNING, JobStatus.RUNNING, JobStatus.RUNNING), pipeline.statuses(), "the jobs keep running");
         }
     }
 

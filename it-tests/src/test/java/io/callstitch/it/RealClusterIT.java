@@ -3,29 +3,15 @@ package io.callstitch.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import io.callstitch.common.StitchedJson;
@@ -54,26 +40,21 @@ import org.junit.jupiter.api.Test;
 class RealClusterIT {
     private static final Duration DEADLINE = Duration.ofMinutes(3);
     private static final Duration SETTLE = Duration.ofSeconds(4);
-    private static final Path ROOT = Paths.get(System.getProperty("callstitch.samples")).resolve("../../..").normalize();
     private static final List<String> FAST = List.of("--checkpoint-interval-ms", "1000", "--parallelism", "2");
 
     static TestBroker broker;
-    static Path dataDir;
-    static String restUrl;
+    static LocalCluster cluster;
 
     @BeforeAll
     static void start() throws Exception {
         broker = TestBroker.start();
-        dataDir = Files.createTempDirectory("callstitch-flink");
-        int rest = freePort();
-        restUrl = "http://127.0.0.1:" + rest;
-        flink("up", "--rest-port", Integer.toString(rest), "--rpc-port", Integer.toString(freePort()), "--slots", "12");
+        cluster = LocalCluster.up(12, FAST);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (dataDir != null) {
-            flink("down");
+        if (cluster != null) {
+            cluster.close();
         }
         if (broker != null) {
             broker.close();
@@ -85,17 +66,19 @@ class RealClusterIT {
         PipelineTopics topics = PipelineTopics.prefixed("real");
         broker.createTopics(topics.all(4));
         List<String> bootstrap = List.of("--bootstrap", broker.bootstrap());
-        submit("rekey", bootstrap, List.of("--input-topic", topics.raw, "--output-topic", topics.byIp, "--dead-letter-topic", topics.deadLetter));
-        String match = submit("match", bootstrap, List.of("--input-topic", topics.byIp, "--output-topic", topics.edges));
-        submit("assemble", bootstrap, List.of("--input-topic", topics.edges, "--output-topic", topics.stitched));
-        submit("chains", bootstrap, List.of("--input-topic", topics.stitched, "--walk-topic", topics.chainsWalk,
-                "--output-topic", topics.chainsStats));
+        cluster.submit("rekey", flags(bootstrap, "--input-topic", topics.raw, "--output-topic", topics.byIp, "--dead-letter-topic", topics.deadLetter));
+        String match = cluster.submit("match", flags(bootstrap, "--input-topic", topics.byIp, "--output-topic", topics.edges,
+                "--dead-letter-topic", topics.deadLetter));
+        cluster.submit("assemble", flags(bootstrap, "--input-topic", topics.edges, "--output-topic", topics.stitched,
+                "--dead-letter-topic", topics.deadLetter));
+        cluster.submit("chains", flags(bootstrap, "--input-topic", topics.stitched, "--walk-topic", topics.chainsWalk,
+                "--output-topic", topics.chainsStats, "--dead-letter-topic", topics.deadLetter));
 
         Simulation first = Simulation.run(new SimulatorConfig(2000, 100, 11, 1_700_000_000_000L, 20_000, 3000, 0, 0, 0));
         send(topics, first);
         List<StitchedCall> stitched = read(topics.stitched, first.calls().size());
         assertExact(first.calls(), stitched, first);
-        assertEquals(first.calls().size(), metricOnceSettled("callstitch job-assemble", "callsStitched", first.calls().size()),
+        assertEquals(first.calls().size(), cluster.metricOnceSettled("callstitch job-assemble", "callsStitched", first.calls().size()),
                 "the metric counts what was written");
         // the job-chains jar too: one summary per chain, each as a brute-force walk of the stitched calls finds it
         Map<String, BruteForceChains.Expected> chains = BruteForceChains.followingBestParents(stitched).chains(Integer.parseInt(ChainsOptions.MAX_HOPS.defaultText()));
@@ -105,10 +88,11 @@ class RealClusterIT {
         assertEquals(chains, summed, "the chains of the first traffic");
 
         // job-match down with a savepoint while more traffic arrives, then resumed from it
-        String savepoint = savepointPath(flink("stop", match));
+        String savepoint = cluster.stopWithSavepoint(match);
         Simulation second = Simulation.run(new SimulatorConfig(1000, 100, 12, 1_700_001_000_000L, 20_000, 3000, 0, 0, 0));
         send(topics, second);
-        submit("match", bootstrap, List.of("--fromSavepoint", savepoint, "--input-topic", topics.byIp, "--output-topic", topics.edges));
+        cluster.submit("match", flags(bootstrap, "--fromSavepoint", savepoint, "--input-topic", topics.byIp, "--output-topic", topics.edges,
+                "--dead-letter-topic", topics.deadLetter));
         List<Call> all = new ArrayList<>(first.calls());
         all.addAll(second.calls());
         List<StitchedCall> afterResume = read(topics.stitched, all.size());
@@ -116,11 +100,18 @@ class RealClusterIT {
 
         // replay calls.by-ip from the start into fresh topics with deploy/local/replay: the same stitched records
         String stitchedReplay = topics.stitched + ".replay";
-        String replayed = script("replay", "--from", "earliest", "--suffix", ".replay", "--bootstrap", broker.bootstrap(),
+        String replayed = LocalCluster.script("replay", "--from", "earliest", "--suffix", ".replay", "--bootstrap", broker.bootstrap(),
                 "--by-ip-topic", topics.byIp, "--edges-topic", topics.edges, "--stitched-topic", topics.stitched,
-                "--partitions", "4", "--data-dir", dataDir.toString(), "--checkpoint-interval-ms", "1000", "--parallelism", "2");
+                "--dead-letter-topic", topics.deadLetter,
+                "--partitions", "4", "--data-dir", cluster.dataDir.toString(), "--checkpoint-interval-ms", "1000", "--parallelism", "2");
         assertEquals(2, Pattern.compile("JobID [0-9a-f]{32}").matcher(replayed).results().count(), replayed);
         assertEquals(json(afterResume), json(read(stitchedReplay, all.size())), "a replay reproduces the stitched records");
+    }
+
+    private static List<String> flags(List<String> bootstrap, String... own) {
+        List<String> flags = new ArrayList<>(bootstrap);
+        flags.addAll(Arrays.asList(own));
+        return flags;
     }
 
     private static void assertExact(List<Call> calls, List<StitchedCall> stitched, Simulation truth) {
@@ -145,91 +136,5 @@ class RealClusterIT {
 
     private static List<StitchedCall> read(String topic, int count) throws Exception {
         return TopicIo.readUntil(broker.bootstrap(), topic, StitchedCall.class, read -> read.size() >= count, DEADLINE, SETTLE);
-    }
-
-    /** Submits a job jar through the Flink CLI; returns its job id. */
-    private static String submit(String job, List<String> bootstrap, List<String> flags) throws Exception {
-        List<String> args = new ArrayList<>(List.of("submit", job));
-        args.addAll(bootstrap);
-        args.addAll(FAST);
-        args.addAll(flags);
-        String out = flink(args.toArray(new String[0]));
-        Matcher id = Pattern.compile("JobID ([0-9a-f]{32})").matcher(out);
-        assertTrue(id.find(), out);
-        return id.group(1);
-    }
-
-    private static String savepointPath(String out) {
-        Matcher path = Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(out);
-        assertTrue(path.find(), out);
-        return path.group(1);
-    }
-
-    /** The REST API refreshes metrics every few seconds: poll, with a deadline, until the counter reaches {@code expected}. */
-    private static long metricOnceSettled(String jobName, String name, long expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        long value = metric(jobName, name);
-        while (value != expected && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(500);
-            value = metric(jobName, name);
-        }
-        return value;
-    }
-
-    /** A counter summed over the subtasks of the job's vertices, read through the REST API. */
-    private static long metric(String jobName, String name) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        String jobs = get(http, "/jobs/overview");
-        Matcher job = Pattern.compile("\"jid\":\"([0-9a-f]{32})\",\"name\":\"" + Pattern.quote(jobName) + "\"").matcher(jobs);
-        assertTrue(job.find(), jobs);
-        String jid = job.group(1);
-        // the job's vertices are listed twice (vertices and plan): each is counted once
-        Set<String> vertices = new LinkedHashSet<>();
-        Matcher vertex = Pattern.compile("\"id\":\"([0-9a-f]{32})\"").matcher(get(http, "/jobs/" + jid));
-        while (vertex.find()) {
-            vertices.add(vertex.group(1));
-        }
-        long sum = 0;
-        for (String vid : vertices) {
-            Matcher metricId = Pattern.compile("\"id\":\"([^\"]*\\." + name + ")\"").matcher(get(http, "/jobs/" + jid + "/vertices/" + vid + "/subtasks/metrics"));
-            if (metricId.find()) {
-                Matcher value = Pattern.compile("\"sum\":([0-9.]+)").matcher(
-                        get(http, "/jobs/" + jid + "/vertices/" + vid + "/subtasks/metrics?get=" + metricId.group(1) + "&agg=sum"));
-                assertTrue(value.find());
-                sum += (long) Double.parseDouble(value.group(1));
-            }
-        }
-        return sum;
-    }
-
-    private static String get(HttpClient http, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(restUrl + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    /** Runs deploy/local/flink with this test's data dir; fails the test on a non-zero exit. */
-    private static String flink(String... args) throws IOException, InterruptedException {
-        List<String> withDataDir = new ArrayList<>(Arrays.asList(args));
-        withDataDir.addAll(List.of("--data-dir", dataDir.toString()));
-        return script("flink", withDataDir.toArray(new String[0]));
-    }
-
-    /** Runs a script of deploy/local as a user would, with the build already done; fails the test on a non-zero exit. */
-    private static String script(String name, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("deploy/local/" + name).toString()));
-        command.addAll(Arrays.asList(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("CALLSTITCH_SKIP_BUILD", "1");
-        Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES));
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), "deploy/local/" + name + " " + String.join(" ", args) + ":\n" + text);
-        return text;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,7 +1,7 @@
 package io.callstitch.assemble;
 
 import io.callstitch.assemble.operators.AssembleCalls;
-import io.callstitch.common.AvroKafkaDeserializer;
+import io.callstitch.common.Decoded;
 import io.callstitch.common.AvroKafkaSerializer;
 import io.callstitch.common.JobMain;
 import io.callstitch.common.KafkaEnds;
@@ -18,7 +18,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
-import org.apache.flink.streaming.connectors.kafka.FlinkKafkaConsumer;
 import org.apache.flink.streaming.connectors.kafka.KafkaSerializationSchema;
 
 /**
@@ -44,11 +43,10 @@ public final class AssembleJob {
     public static void pipeline(StreamExecutionEnvironment env, AssembleOptions options) throws UsageException {
         KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
         KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
+        KafkaTopics.partitionCount(options.kafka.bootstrap, options.deadLetterTopic);
         KafkaEnds.configure(env, options.kafka);
-        FlinkKafkaConsumer<EdgePiece> consumer = KafkaEnds.source(options.kafka, options.inputTopic,
-                new AvroKafkaDeserializer<>(EdgePiece.class));
-        consumer.assignTimestampsAndWatermarks(progressOfJobMatch(options.timing.timeoutMs));
-        DataStream<EdgePiece> pieces = env.addSource(consumer).uid("assemble-source").name("Read edge pieces");
+        DataStream<EdgePiece> pieces = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic, EdgePiece.class,
+                progressOfJobMatch(options.timing.timeoutMs), JOB_NAME, "assemble", options.deadLetterTopic, "Read edge pieces");
         build(pieces, KafkaEnds.sink(options.kafka, options.outputTopic, serializer(options)), options.timing)
                 // the Kafka sink's transactional ids derive from its task name: naming the topic keeps two
                 // deployments that write to different topics from fencing each other's transactions
@@ -56,7 +54,7 @@ public final class AssembleJob {
     }
 
     /** Event time on {@code calls.edges}: how far job-match has got; see {@link JobMatchProgress}. */
-    static WatermarkStrategy<EdgePiece> progressOfJobMatch(long timeoutMs) {
+    static WatermarkStrategy<Decoded<EdgePiece>> progressOfJobMatch(long timeoutMs) {
         return new JobMatchProgress(Duration.ofMillis(timeoutMs)).withIdleTimeout();
     }
 

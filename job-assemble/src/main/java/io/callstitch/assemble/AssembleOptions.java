@@ -26,6 +26,8 @@ public final class AssembleOptions implements Serializable {
             Flag.text("input-topic", "calls.edges", "topic of the edge pieces written by job-match, keyed by call id");
     public static final Flag<String> OUTPUT_TOPIC =
             Flag.text("output-topic", "calls.stitched", "topic the stitched calls are written to, keyed by call id");
+    public static final Flag<String> DEAD_LETTER_TOPIC = KafkaJobOptions.deadLetterTopicFlag(
+            "topic for records of the input topic that do not decode, each with its bytes, partition and offset");
     public static final Flag<OutputFormat> OUTPUT_FORMAT = Flag.choice("output-format", OutputFormat.AVRO,
             "format of the stitched calls: avro or json (one object per record)", OutputFormat.class);
     public static final Flag<Long> ASSEMBLY_TIMEOUT_MS = Flag.positiveLong("assembly-timeout-ms", "60000",
@@ -71,6 +73,7 @@ public final class AssembleOptions implements Serializable {
     public final KafkaJobOptions kafka;
     public final String inputTopic;
     public final String outputTopic;
+    public final String deadLetterTopic;
     public final OutputFormat outputFormat;
     public final Timing timing;
 
@@ -78,6 +81,7 @@ public final class AssembleOptions implements Serializable {
         this.kafka = new KafkaJobOptions(values, GROUP_ID);
         this.inputTopic = values.get(INPUT_TOPIC);
         this.outputTopic = values.get(OUTPUT_TOPIC);
+        this.deadLetterTopic = values.get(DEAD_LETTER_TOPIC);
         this.outputFormat = values.get(OUTPUT_FORMAT);
         this.timing = Timing.from(values);
         if (inputTopic.equals(outputTopic)) {
@@ -100,7 +104,7 @@ public final class AssembleOptions implements Serializable {
     }
 
     private static List<Flag<?>> allFlags() {
-        List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, OUTPUT_TOPIC, OUTPUT_FORMAT, GROUP_ID));
+        List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, OUTPUT_TOPIC, DEAD_LETTER_TOPIC, OUTPUT_FORMAT, GROUP_ID));
         flags.addAll(settingsFlags());
         flags.addAll(KafkaJobOptions.FLAGS);
         return flags;

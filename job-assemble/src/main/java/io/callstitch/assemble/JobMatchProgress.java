@@ -1,5 +1,6 @@
 package io.callstitch.assemble;
 
+import io.callstitch.common.Decoded;
 import io.callstitch.common.SlowestWriter;
 import io.callstitch.schema.EdgePiece;
 import java.time.Duration;
@@ -24,7 +25,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * <p>See {@link SlowestWriter} for restarts and rescaling. A partition that receives nothing for the
  * idle timeout stops holding the others back.
  */
-public final class JobMatchProgress implements WatermarkStrategy<EdgePiece> {
+public final class JobMatchProgress implements WatermarkStrategy<Decoded<EdgePiece>> {
     private static final long serialVersionUID = 1L;
 
     private final Duration idleTimeout;
@@ -34,25 +35,29 @@ public final class JobMatchProgress implements WatermarkStrategy<EdgePiece> {
     }
 
     /** With idleness: what the Kafka consumer takes. */
-    public WatermarkStrategy<EdgePiece> withIdleTimeout() {
+    public WatermarkStrategy<Decoded<EdgePiece>> withIdleTimeout() {
         return withIdleness(idleTimeout);
     }
 
     @Override
-    public TimestampAssigner<EdgePiece> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
-        return (piece, kafkaTimestamp) -> piece.getWrittenAtMs();
+    public TimestampAssigner<Decoded<EdgePiece>> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
+        return (decoded, kafkaTimestamp) -> decoded.value == null ? kafkaTimestamp : decoded.value.getWrittenAtMs();
     }
 
     @Override
-    public WatermarkGenerator<EdgePiece> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
+    public WatermarkGenerator<Decoded<EdgePiece>> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
         return new Generator();
     }
 
-    static final class Generator implements WatermarkGenerator<EdgePiece> {
+    static final class Generator implements WatermarkGenerator<Decoded<EdgePiece>> {
         private final SlowestWriter jobMatch = new SlowestWriter();
 
         @Override
-        public void onEvent(EdgePiece piece, long eventTimestamp, WatermarkOutput output) {
+        public void onEvent(Decoded<EdgePiece> decoded, long eventTimestamp, WatermarkOutput output) {
+            EdgePiece piece = decoded.value;
+            if (piece == null) {
+                return;
+            }
             if (jobMatch.heard(piece.getWriterSubtask(), piece.getWriters(), piece.getWrittenAtMs())) {
                 output.emitWatermark(new Watermark(jobMatch.complete()));
             }

@@ -4,6 +4,7 @@ import static io.callstitch.assemble.Fixtures.call;
 import static io.callstitch.assemble.Fixtures.child;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.callstitch.common.Decoded;
 import io.callstitch.schema.EdgePiece;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,6 @@ class JobMatchProgressTest {
     private void piece(int subtask, int subtasks, long writtenAtMs) {
         EdgePiece piece = EdgePiece.newBuilder(child(call("id" + writtenAtMs, "10.0.0.1", "10.0.0.2", 1000, 1500), 2))
                 .setWriterSubtask(subtask).setWriters(subtasks).setWrittenAtMs(writtenAtMs).build();
-        generator.onEvent(piece, writtenAtMs, output);
+        generator.onEvent(Decoded.of(piece), writtenAtMs, output);
     }
 }

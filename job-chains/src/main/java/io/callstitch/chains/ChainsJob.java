@@ -3,6 +3,7 @@ package io.callstitch.chains;
 import io.callstitch.chains.operators.RouteToTarget;
 import io.callstitch.chains.operators.WalkChains;
 import io.callstitch.common.AvroKafkaDeserializer;
+import io.callstitch.common.Decoded;
 import io.callstitch.common.AvroKafkaSerializer;
 import io.callstitch.common.JobMain;
 import io.callstitch.common.KafkaEnds;
@@ -56,19 +57,18 @@ public final class ChainsJob {
     /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */
     public static void pipeline(StreamExecutionEnvironment env, ChainsOptions options) throws UsageException {
         List<String> topics = options.zipkinTopic == null
-                ? List.of(options.inputTopic, options.walkTopic, options.outputTopic)
-                : List.of(options.inputTopic, options.walkTopic, options.outputTopic, options.zipkinTopic);
+                ? List.of(options.inputTopic, options.walkTopic, options.outputTopic, options.deadLetterTopic)
+                : List.of(options.inputTopic, options.walkTopic, options.outputTopic, options.deadLetterTopic, options.zipkinTopic);
         for (String topic : topics) {
             KafkaTopics.partitionCount(options.kafka.bootstrap, topic);
         }
         KafkaEnds.configure(env, options.kafka);
-        KafkaDeserializationSchema<StitchedCall> stitched = options.inputFormat == ChainsOptions.Format.JSON
-                ? new ChainsKafka.StitchedJsonSource() : new AvroKafkaDeserializer<>(StitchedCall.class);
-        DataStream<StitchedCall> calls = env.addSource(KafkaEnds.source(options.kafka, options.inputTopic, stitched))
-                .uid("chains-source").name("Read stitched calls");
-        DataStream<ChainMessage> walk = env
-                .addSource(KafkaEnds.source(options.kafka, options.walkTopic, new AvroKafkaDeserializer<>(ChainMessage.class)))
-                .uid("chains-walk-source").name("Read chain walk");
+        KafkaDeserializationSchema<Decoded<StitchedCall>> stitched = options.inputFormat == ChainsOptions.Format.JSON
+                ? new ChainsKafka.StitchedJsonSource() : new AvroKafkaDeserializer<>(StitchedCall.class, JOB_NAME);
+        DataStream<StitchedCall> calls = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic, stitched,
+                new AvroTypeInfo<>(StitchedCall.class), null, "chains", options.deadLetterTopic, "Read stitched calls");
+        DataStream<ChainMessage> walk = KafkaEnds.decodedSource(env, options.kafka, options.walkTopic, ChainMessage.class, null, JOB_NAME,
+                "chains-walk", options.deadLetterTopic, "Read chain walk");
 
         SingleOutputStreamOperator<ChainMessage> walked = walk(calls, walk, options.chainTimeoutMs, options.zipkinTopic != null,
                 options.maxHops, options.chainsBy);

@@ -1,5 +1,6 @@
 package io.callstitch.chains;
 
+import io.callstitch.common.Decoded;
 import io.callstitch.common.StitchedJson;
 import io.callstitch.schema.ChainSummary;
 import io.callstitch.schema.StitchedCall;
@@ -20,37 +21,30 @@ import org.slf4j.LoggerFactory;
 final class ChainsKafka {
     private ChainsKafka() {}
 
-    /** Reads stitched calls written with {@code --output-format json}; a record that is not one is logged and skipped. */
-    static final class StitchedJsonSource implements KafkaDeserializationSchema<StitchedCall> {
+    /** Reads stitched calls written with {@code --output-format json}; a record that is not one becomes a dead letter. */
+    static final class StitchedJsonSource implements KafkaDeserializationSchema<Decoded<StitchedCall>> {
         private static final long serialVersionUID = 1L;
-        private static final Logger LOG = LoggerFactory.getLogger(StitchedJsonSource.class);
 
         @Override
-        public boolean isEndOfStream(StitchedCall next) {
+        public boolean isEndOfStream(Decoded<StitchedCall> next) {
             return false;
         }
 
         @Override
-        public StitchedCall deserialize(ConsumerRecord<byte[], byte[]> record) {
-            throw new UnsupportedOperationException("records are read through deserialize(record, collector)");
-        }
-
-        @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<StitchedCall> out) {
+        public Decoded<StitchedCall> deserialize(ConsumerRecord<byte[], byte[]> record) {
             if (record.value() == null) {
-                return;
+                return Decoded.undecodable(record, "stitched call in JSON", "a null value (tombstone)", ChainsJob.JOB_NAME);
             }
             try {
-                out.collect(StitchedJson.parse(new String(record.value(), StandardCharsets.UTF_8)));
+                return Decoded.of(StitchedJson.parse(new String(record.value(), StandardCharsets.UTF_8)));
             } catch (RuntimeException e) {
-                LOG.warn("Skipping a record of {} partition {} offset {} that is not a stitched call in JSON: {}",
-                        record.topic(), record.partition(), record.offset(), e.toString());
+                return Decoded.undecodable(record, "stitched call in JSON", e.toString(), ChainsJob.JOB_NAME);
             }
         }
 
         @Override
-        public TypeInformation<StitchedCall> getProducedType() {
-            return new AvroTypeInfo<>(StitchedCall.class);
+        public TypeInformation<Decoded<StitchedCall>> getProducedType() {
+            return Decoded.type(StitchedCall.class);
         }
     }
 

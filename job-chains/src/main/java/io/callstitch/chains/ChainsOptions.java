@@ -46,6 +46,8 @@ public final class ChainsOptions implements Serializable {
             Flag.text("output-topic", "chains.stats", "topic the chain summaries are written to, keyed by root id");
     public static final Flag<Format> OUTPUT_FORMAT = Flag.choice("output-format", Format.AVRO,
             "format of the chain summaries: avro or json (one object per record)", Format.class);
+    public static final Flag<String> DEAD_LETTER_TOPIC = KafkaJobOptions.deadLetterTopicFlag(
+            "topic for records of the input and walk topics that do not decode, each with its bytes, partition and offset");
     public static final Flag<String> ZIPKIN_TOPIC = Flag.optionalText("zipkin-topic",
             "topic to write one Zipkin v2 span per call to, as JSON lists (what Zipkin's Kafka collector reads)");
     public static final Flag<Long> CHAIN_TIMEOUT_MS = Flag.positiveLong("chain-timeout-ms", "600000",
@@ -66,6 +68,7 @@ public final class ChainsOptions implements Serializable {
     public final String walkTopic;
     public final String outputTopic;
     public final Format outputFormat;
+    public final String deadLetterTopic;
     /** Null when no spans are written. */
     @Nullable public final String zipkinTopic;
     public final long chainTimeoutMs;
@@ -79,6 +82,7 @@ public final class ChainsOptions implements Serializable {
         this.walkTopic = values.get(WALK_TOPIC);
         this.outputTopic = values.get(OUTPUT_TOPIC);
         this.outputFormat = values.get(OUTPUT_FORMAT);
+        this.deadLetterTopic = values.get(DEAD_LETTER_TOPIC);
         this.zipkinTopic = values.get(ZIPKIN_TOPIC);
         this.chainTimeoutMs = values.get(CHAIN_TIMEOUT_MS);
         this.maxHops = values.get(MAX_HOPS);
@@ -109,7 +113,7 @@ public final class ChainsOptions implements Serializable {
 
     private static List<Flag<?>> allFlags() {
         List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, INPUT_FORMAT, WALK_TOPIC, OUTPUT_TOPIC, OUTPUT_FORMAT,
-                ZIPKIN_TOPIC, CHAINS_BY, CHAIN_TIMEOUT_MS, MAX_HOPS, GROUP_ID));
+                DEAD_LETTER_TOPIC, ZIPKIN_TOPIC, CHAINS_BY, CHAIN_TIMEOUT_MS, MAX_HOPS, GROUP_ID));
         flags.addAll(KafkaJobOptions.FLAGS);
         return flags;
     }

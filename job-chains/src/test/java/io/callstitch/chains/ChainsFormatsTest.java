@@ -7,6 +7,8 @@ import io.callstitch.common.StitchedJson;
 import io.callstitch.schema.ChainCall;
 import io.callstitch.schema.ChainStatus;
 import io.callstitch.schema.ChainSummary;
+import io.callstitch.common.Decoded;
+import io.callstitch.schema.Reason;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
 import java.nio.charset.StandardCharsets;
@@ -58,22 +60,19 @@ class ChainsFormatsTest {
     }
 
     @Test
-    void stitchedCallsInJsonAreReadAndOtherRecordsSkipped() {
+    void stitchedCallsInJsonAreReadAndOtherRecordsBecomeDeadLettersWithTheirPosition() {
         StitchedCall call = new StitchedCall("a", "10.0.0.1", "10.0.0.2", 0L, 5L, 5L, List.of(), List.of("b"), Status.OK, null, null, List.of());
         ChainsKafka.StitchedJsonSource source = new ChainsKafka.StitchedJsonSource();
-        List<StitchedCall> read = new ArrayList<>();
-        Collector<StitchedCall> out = new Collector<>() {
-            @Override
-            public void collect(StitchedCall record) {
-                read.add(record);
-            }
-
-            @Override
-            public void close() {}
-        };
-        source.deserialize(new ConsumerRecord<>("calls.stitched", 0, 0L, null, StitchedJson.toBytes(call)), out);
-        source.deserialize(new ConsumerRecord<>("calls.stitched", 0, 1L, null, "not json".getBytes(StandardCharsets.UTF_8)), out);
-        source.deserialize(new ConsumerRecord<>("calls.stitched", 0, 2L, null, null), out);
-        assertEquals(List.of(call), read);
+        assertEquals(call, source.deserialize(new ConsumerRecord<>("calls.stitched", 0, 0L, null, StitchedJson.toBytes(call))).value);
+        Decoded<StitchedCall> notJson = source.deserialize(new ConsumerRecord<>("calls.stitched", 3, 1L, null,
+                "not json".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(null, notJson.value);
+        assertEquals(Reason.UNPARSEABLE, notJson.undecodable.getReason());
+        assertEquals("calls.stitched/3/1", notJson.undecodable.getTopic() + "/" + notJson.undecodable.getPartition() + "/"
+                + notJson.undecodable.getOffset());
+        assertEquals("job-chains", notJson.undecodable.getJob());
+        assertEquals("not json", StandardCharsets.UTF_8.decode(notJson.undecodable.getOriginal()).toString());
+        Decoded<StitchedCall> tombstone = source.deserialize(new ConsumerRecord<>("calls.stitched", 0, 2L, null, null));
+        assertTrue(tombstone.undecodable.getDetail().contains("tombstone"), tombstone.undecodable.getDetail());
     }
 }

@@ -3,57 +3,55 @@ package io.callstitch.common;
 import java.io.IOException;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.connectors.kafka.KafkaDeserializationSchema;
-import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads Avro binary records of one generated class from a topic written by another callstitch job.
- * A record that does not decode (a foreign writer on the topic) is logged with its position and
- * skipped rather than failing the job over and over on the same offset.
+ * Bytes that do not decode as one (a foreign writer, a record written by hand) must neither fail the
+ * job over and over on the same offset nor vanish: they become a {@link Decoded#undecodable} dead
+ * letter with their position, which the job writes to its dead-letter topic
+ * ({@link RouteUndecodable}). A null value (a tombstone) is such a record too.
  */
-public final class AvroKafkaDeserializer<T extends SpecificRecordBase> implements KafkaDeserializationSchema<T> {
+public final class AvroKafkaDeserializer<T extends SpecificRecordBase> implements KafkaDeserializationSchema<Decoded<T>> {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(AvroKafkaDeserializer.class);
 
     private final Class<T> type;
+    private final String job;
     private transient AvroBytes<T> avro;
 
-    public AvroKafkaDeserializer(Class<T> type) {
+    /** @param job the job that reads, named in the dead letters */
+    public AvroKafkaDeserializer(Class<T> type, String job) {
         this.type = type;
+        this.job = job;
     }
 
     @Override
-    public boolean isEndOfStream(T nextElement) {
+    public boolean isEndOfStream(Decoded<T> nextElement) {
         return false;
     }
 
     @Override
-    public T deserialize(ConsumerRecord<byte[], byte[]> record) {
-        throw new UnsupportedOperationException("records are read through deserialize(record, collector)");
-    }
-
-    @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out) {
+    public Decoded<T> deserialize(ConsumerRecord<byte[], byte[]> record) {
         if (avro == null) {
             avro = new AvroBytes<>(type);
         }
-        if (record.value() == null) {
-            return;
+        byte[] value = record.value();
+        String why;
+        if (value == null) {
+            why = "a null value (tombstone)";
+        } else {
+            try {
+                return Decoded.of(avro.decode(value));
+            } catch (IOException | RuntimeException e) {
+                why = e.toString();
+            }
         }
-        try {
-            out.collect(avro.decode(record.value()));
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("Skipping a record of {} partition {} offset {} that is not a {}: {}",
-                    record.topic(), record.partition(), record.offset(), type.getSimpleName(), e.toString());
-        }
+        return Decoded.undecodable(record, type.getSimpleName(), why, job);
     }
 
     @Override
-    public TypeInformation<T> getProducedType() {
-        return new AvroTypeInfo<>(type);
+    public TypeInformation<Decoded<T>> getProducedType() {
+        return Decoded.type(type);
     }
 }

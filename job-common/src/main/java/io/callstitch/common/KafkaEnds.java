@@ -1,10 +1,17 @@
 package io.callstitch.common;
 
+import io.callstitch.schema.DeadLetter;
 import java.util.Properties;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.connectors.kafka.FlinkKafkaConsumer;
 import org.apache.flink.streaming.connectors.kafka.FlinkKafkaProducer;
@@ -67,6 +74,44 @@ public final class KafkaEnds {
         // costs a hash lookup, and the jobs keep few timers (one per key and bucket, one per id remembered)
         config.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
         env.configure(config, Thread.currentThread().getContextClassLoader());
+    }
+
+    /**
+     * The records another job wrote to {@code topic}, decoded as {@code type}, with event time from
+     * {@code watermarks} per partition; the dead letters of bytes that do not decode go to
+     * {@code deadLetterTopic}.
+     *
+     * @param job the reading job, as dead letters name it ({@code job-match})
+     * @param uidPrefix the uids are {@code <prefix>-source}, {@code <prefix>-route-undecodable} and {@code <prefix>-dead-letter-sink}
+     */
+    public static <T extends SpecificRecordBase> DataStream<T> decodedSource(StreamExecutionEnvironment env, KafkaJobOptions options,
+            String topic, Class<T> type, WatermarkStrategy<Decoded<T>> watermarks, String job, String uidPrefix, String deadLetterTopic,
+            String name) {
+        return decodedSource(env, options, topic, new AvroKafkaDeserializer<>(type, job), new AvroTypeInfo<>(type), watermarks, uidPrefix,
+                deadLetterTopic, name);
+    }
+
+    /** As above, for any reader of the topic's bytes that says which records do not decode. */
+    public static <T> DataStream<T> decodedSource(StreamExecutionEnvironment env, KafkaJobOptions options, String topic,
+            KafkaDeserializationSchema<Decoded<T>> schema, TypeInformation<T> type, WatermarkStrategy<Decoded<T>> watermarks,
+            String uidPrefix, String deadLetterTopic, String name) {
+        FlinkKafkaConsumer<Decoded<T>> consumer = source(options, topic, schema);
+        if (watermarks != null) {
+            consumer.assignTimestampsAndWatermarks(watermarks);
+        }
+        SingleOutputStreamOperator<T> decoded = env.addSource(consumer).uid(uidPrefix + "-source").name(name)
+                .process(new RouteUndecodable<T>()).returns(type)
+                .uid(uidPrefix + "-route-undecodable").name("Route undecodable records");
+        decoded.getSideOutput(RouteUndecodable.DEAD_LETTERS)
+                .addSink(sink(options, deadLetterTopic, deadLetterSerializer(deadLetterTopic)))
+                .uid(uidPrefix + "-dead-letter-sink").name("Write dead letters of " + topic + " to " + deadLetterTopic);
+        return decoded;
+    }
+
+    /** Dead letters keyed by where their record was: topic/partition/offset. */
+    public static KafkaSerializationSchema<DeadLetter> deadLetterSerializer(String topic) {
+        return new AvroKafkaSerializer<>(topic, DeadLetter.class,
+                letter -> letter.getTopic() + "/" + letter.getPartition() + "/" + letter.getOffset());
     }
 
     public static <T> FlinkKafkaConsumer<T> source(KafkaJobOptions options, String topic, KafkaDeserializationSchema<T> schema) {

@@ -71,6 +71,11 @@ public final class KafkaJobOptions implements Serializable {
         }
     }
 
+    /** Where a job writes the records it cannot take: the same topic for every job by default. */
+    public static Flag<String> deadLetterTopicFlag(String what) {
+        return Flag.text("dead-letter-topic", "calls.dead-letter", what);
+    }
+
     /** The group id flag of one job, with that job's default. */
     public static Flag<String> groupIdFlag(String defaultGroupId) {
         return Flag.text("group-id", defaultGroupId, "Kafka consumer group of this job (offsets are also kept in checkpoints)");

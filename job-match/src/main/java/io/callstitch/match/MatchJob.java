@@ -1,6 +1,5 @@
 package io.callstitch.match;
 
-import io.callstitch.common.AvroKafkaDeserializer;
 import io.callstitch.common.AvroKafkaSerializer;
 import io.callstitch.common.JobMain;
 import io.callstitch.common.KafkaEnds;
@@ -18,7 +17,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
-import org.apache.flink.streaming.connectors.kafka.FlinkKafkaConsumer;
 
 /**
  * job-match: calls by ip to edge pieces by call id.
@@ -39,12 +37,11 @@ public final class MatchJob {
     public static void pipeline(StreamExecutionEnvironment env, MatchOptions options) throws UsageException {
         KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
         KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
+        KafkaTopics.partitionCount(options.kafka.bootstrap, options.deadLetterTopic);
         KafkaEnds.configure(env, options.kafka);
 
-        FlinkKafkaConsumer<ByIpRecord> consumer = KafkaEnds.source(options.kafka, options.inputTopic,
-                new AvroKafkaDeserializer<>(ByIpRecord.class));
-        consumer.assignTimestampsAndWatermarks(new UpstreamMarkWatermarks());
-        DataStream<ByIpRecord> byIp = env.addSource(consumer).uid("match-source").name("Read calls by ip");
+        DataStream<ByIpRecord> byIp = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic, ByIpRecord.class,
+                new UpstreamMarkWatermarks(), "job-match", "match", options.deadLetterTopic, "Read calls by ip");
 
         build(byIp,
                 KafkaEnds.sink(options.kafka, options.outputTopic,

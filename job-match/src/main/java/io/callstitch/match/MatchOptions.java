@@ -21,6 +21,8 @@ public final class MatchOptions implements Serializable {
             "topic of calls filed by ip, with job-rekey's watermark marks");
     public static final Flag<String> OUTPUT_TOPIC = Flag.text("output-topic", "calls.edges",
             "topic of edge pieces, keyed by call id");
+    public static final Flag<String> DEAD_LETTER_TOPIC = KafkaJobOptions.deadLetterTopicFlag(
+            "topic for records of the input topic that do not decode, each with its bytes, partition and offset");
     public static final Flag<Long> MAX_LATENCY_MS = Flag.nonNegativeLong("max-latency-ms", "20000",
             "longest call latency stitched exactly (L); longer calls are stitched best-effort as LATENCY_ABOVE_MAX");
     public static final Flag<Long> BUCKET_MS = Flag.positiveLong("bucket-ms", "1000",
@@ -84,6 +86,7 @@ public final class MatchOptions implements Serializable {
     public final KafkaJobOptions kafka;
     public final String inputTopic;
     public final String outputTopic;
+    public final String deadLetterTopic;
     public final Buckets buckets;
     public final ModelSettings callers;
 
@@ -91,6 +94,7 @@ public final class MatchOptions implements Serializable {
         this.kafka = new KafkaJobOptions(values, GROUP_ID);
         this.inputTopic = values.get(INPUT_TOPIC);
         this.outputTopic = values.get(OUTPUT_TOPIC);
+        this.deadLetterTopic = values.get(DEAD_LETTER_TOPIC);
         this.buckets = bucketsFrom(values);
         this.callers = callersFrom(values);
     }
@@ -122,7 +126,7 @@ public final class MatchOptions implements Serializable {
     }
 
     private static List<Flag<?>> flags() {
-        List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, OUTPUT_TOPIC, GROUP_ID));
+        List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, OUTPUT_TOPIC, DEAD_LETTER_TOPIC, GROUP_ID));
         flags.addAll(settingsFlags());
         flags.addAll(KafkaJobOptions.FLAGS);
         return flags;

@@ -1,5 +1,6 @@
 package io.callstitch.match;
 
+import io.callstitch.common.Decoded;
 import io.callstitch.common.SlowestWriter;
 import io.callstitch.schema.ByIpRecord;
 import io.callstitch.schema.Role;
@@ -22,27 +23,32 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * <p>{@link SlowestWriter} keeps the marks: restarts of job-rekey move nothing back, and a run with another
  * parallelism starts the count afresh.
  */
-public final class UpstreamMarkWatermarks implements WatermarkStrategy<ByIpRecord> {
+public final class UpstreamMarkWatermarks implements WatermarkStrategy<Decoded<ByIpRecord>> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public TimestampAssigner<ByIpRecord> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
-        return (record, recordTimestamp) -> record.getRole() == Role.MARK
-                ? record.getMark().getWatermark()
-                : record.getCall().getEndAtMs();
+    public TimestampAssigner<Decoded<ByIpRecord>> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
+        return (decoded, recordTimestamp) -> {
+            ByIpRecord record = decoded.value;
+            if (record == null) {
+                return recordTimestamp;
+            }
+            return record.getRole() == Role.MARK ? record.getMark().getWatermark() : record.getCall().getEndAtMs();
+        };
     }
 
     @Override
-    public WatermarkGenerator<ByIpRecord> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
+    public WatermarkGenerator<Decoded<ByIpRecord>> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
         return new Generator();
     }
 
-    static final class Generator implements WatermarkGenerator<ByIpRecord> {
+    static final class Generator implements WatermarkGenerator<Decoded<ByIpRecord>> {
         private final SlowestWriter upstream = new SlowestWriter();
 
         @Override
-        public void onEvent(ByIpRecord record, long eventTimestamp, WatermarkOutput output) {
-            if (record.getRole() != Role.MARK) {
+        public void onEvent(Decoded<ByIpRecord> decoded, long eventTimestamp, WatermarkOutput output) {
+            ByIpRecord record = decoded.value;
+            if (record == null || record.getRole() != Role.MARK) {
                 return;
             }
             WatermarkMark mark = record.getMark();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.callstitch.common.Decoded;
 import io.callstitch.schema.ByIpRecord;
 import io.callstitch.schema.Role;
 import io.callstitch.schema.WatermarkMark;
@@ -27,7 +28,7 @@ class UpstreamMarkWatermarksTest {
     private final UpstreamMarkWatermarks.Generator generator = new UpstreamMarkWatermarks.Generator();
 
     private void mark(int subtask, int subtasks, long watermark) {
-        generator.onEvent(new ByIpRecord(Role.MARK, "", null, new WatermarkMark(subtask, subtasks, 0, watermark)), watermark, output);
+        generator.onEvent(Decoded.of(new ByIpRecord(Role.MARK, "", null, new WatermarkMark(subtask, subtasks, 0, watermark))), watermark, output);
     }
 
     @Test

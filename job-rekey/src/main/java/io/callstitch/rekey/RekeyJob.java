@@ -1,6 +1,5 @@
 package io.callstitch.rekey;
 
-import io.callstitch.common.AvroKafkaSerializer;
 import io.callstitch.common.JobMain;
 import io.callstitch.common.KafkaEnds;
 import io.callstitch.common.KafkaTopics;
@@ -65,8 +64,7 @@ public final class RekeyJob {
 
         Sinks sinks = build(parsed,
                 KafkaEnds.sink(options.kafka, options.outputTopic, new ByIpSerializer(options.outputTopic)),
-                KafkaEnds.sink(options.kafka, options.deadLetterTopic,
-                        new AvroKafkaSerializer<>(options.deadLetterTopic, DeadLetter.class, RekeyJob::deadLetterKey)),
+                KafkaEnds.sink(options.kafka, options.deadLetterTopic, KafkaEnds.deadLetterSerializer(options.deadLetterTopic)),
                 options.settings, byIpPartitions);
         // the Kafka sink's transactional ids derive from its task name: naming the topic keeps two
         // deployments that write to different topics from fencing each other's transactions
@@ -123,9 +121,5 @@ public final class RekeyJob {
     /** The job's max parallelism, or Flink's default where it is not set (the file mode, tests). */
     private static int keyGroups(StreamExecutionEnvironment env) {
         return env.getMaxParallelism() > 0 ? env.getMaxParallelism() : KeyGroupRangeAssignment.DEFAULT_LOWER_BOUND_MAX_PARALLELISM;
-    }
-
-    private static String deadLetterKey(DeadLetter letter) {
-        return letter.getTopic() + "/" + letter.getPartition() + "/" + letter.getOffset();
     }
 }

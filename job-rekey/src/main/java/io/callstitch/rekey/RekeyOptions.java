@@ -21,7 +21,7 @@ public final class RekeyOptions implements Serializable {
             InputFormat.class);
     public static final Flag<String> OUTPUT_TOPIC = Flag.text("output-topic", "calls.by-ip",
             "topic of calls filed under each of their ips, keyed by ip, with watermark marks in every partition");
-    public static final Flag<String> DEAD_LETTER_TOPIC = Flag.text("dead-letter-topic", "calls.dead-letter",
+    public static final Flag<String> DEAD_LETTER_TOPIC = KafkaJobOptions.deadLetterTopicFlag(
             "topic of rejected records, each with a reason, its original bytes, partition and offset");
     public static final Flag<Long> MAX_OUT_OF_ORDERNESS_MS = Flag.nonNegativeLong("max-out-of-orderness-ms", "30000",
             "how far behind the newest end_at_ms of its partition a record may arrive and still count as on time");

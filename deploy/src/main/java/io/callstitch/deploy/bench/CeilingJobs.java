@@ -1,6 +1,7 @@
 package io.callstitch.deploy.bench;
 
 import io.callstitch.common.AvroKafkaDeserializer;
+import io.callstitch.common.Decoded;
 import io.callstitch.common.AvroKafkaSerializer;
 import io.callstitch.common.KafkaEnds;
 import io.callstitch.common.KafkaJobOptions;
@@ -96,10 +97,12 @@ public final class CeilingJobs {
     public static void noOpMatch(StreamExecutionEnvironment env, KafkaJobOptions kafka, Buckets buckets,
             String byIpTopic, String edgesTopic) throws UsageException {
         KafkaEnds.configure(env, kafka);
-        FlinkKafkaConsumer<ByIpRecord> consumer = KafkaEnds.source(kafka, byIpTopic, new AvroKafkaDeserializer<>(ByIpRecord.class));
+        FlinkKafkaConsumer<Decoded<ByIpRecord>> consumer = KafkaEnds.source(kafka, byIpTopic,
+                new AvroKafkaDeserializer<>(ByIpRecord.class, "ceiling-match"));
         env.addSource(consumer).uid("ceiling-match-source").name("Read calls by ip")
-                .flatMap((FlatMapFunction<ByIpRecord, EdgePiece>) (record, out) -> {
-                    if (record.getCall() == null) {
+                .flatMap((FlatMapFunction<Decoded<ByIpRecord>, EdgePiece>) (decoded, out) -> {
+                    ByIpRecord record = decoded.value;
+                    if (record == null || record.getCall() == null) {
                         return;
                     }
                     Call call = record.getCall();
@@ -121,8 +124,15 @@ public final class CeilingJobs {
     public static void noOpAssemble(StreamExecutionEnvironment env, KafkaJobOptions kafka, String edgesTopic,
             String stitchedTopic) throws UsageException {
         KafkaEnds.configure(env, kafka);
-        FlinkKafkaConsumer<EdgePiece> consumer = KafkaEnds.source(kafka, edgesTopic, new AvroKafkaDeserializer<>(EdgePiece.class));
+        FlinkKafkaConsumer<Decoded<EdgePiece>> consumer = KafkaEnds.source(kafka, edgesTopic,
+                new AvroKafkaDeserializer<>(EdgePiece.class, "ceiling-assemble"));
         env.addSource(consumer).uid("ceiling-assemble-source").name("Read edge pieces")
+                .flatMap((FlatMapFunction<Decoded<EdgePiece>, EdgePiece>) (decoded, out) -> {
+                    if (decoded.value != null) {
+                        out.collect(decoded.value);
+                    }
+                })
+                .returns(new AvroTypeInfo<>(EdgePiece.class)).uid("ceiling-assemble-unwrap").name("Unwrap the pieces")
                 .keyBy(piece -> piece.getCall().getId(), Types.STRING)
                 .process(new CountPieces()).returns(new AvroTypeInfo<>(StitchedCall.class))
                 .uid("ceiling-assemble-count").name("Count pieces per call")

@@ -322,10 +322,12 @@ public final class PipelineBenchmark {
                                 env -> RekeyJob.pipeline(env, rekeyOptions(prefix, workload.rawTopic, prefix + ".by-ip"))));
                         break;
                     case MATCH:
+                        createTopics(false, prefix + ".dead-letter");
                         result = runJobs(prefix + ".edges", workload.pieces, null, List.of(
                                 env -> MatchJob.pipeline(env, matchOptions(prefix, byIpFilled, prefix + ".edges"))));
                         break;
                     case ASSEMBLE:
+                        createTopics(false, prefix + ".dead-letter");
                         result = runJobs(prefix + ".stitched", workload.calls.size(), workload, List.of(
                                 env -> AssembleJob.pipeline(env, assembleOptions(prefix, edgesFilled, prefix + ".stitched"))));
                         break;
@@ -792,14 +794,14 @@ public final class PipelineBenchmark {
 
     private MatchOptions matchOptions(String prefix, String input, String output) throws Exception {
         List<String> args = common(prefix + "-match");
-        args.addAll(List.of("--input-topic", input, "--output-topic", output));
+        args.addAll(List.of("--input-topic", input, "--output-topic", output, "--dead-letter-topic", prefix + ".dead-letter"));
         args.addAll(options.matchFlags);
         return MatchOptions.parse(args.toArray(new String[0]), NO_HELP);
     }
 
     private AssembleOptions assembleOptions(String prefix, String input, String output) throws Exception {
         List<String> args = common(prefix + "-assemble");
-        args.addAll(List.of("--input-topic", input, "--output-topic", output));
+        args.addAll(List.of("--input-topic", input, "--output-topic", output, "--dead-letter-topic", prefix + ".dead-letter"));
         args.addAll(options.assembleFlags);
         return AssembleOptions.parse(args.toArray(new String[0]), NO_HELP);
     }

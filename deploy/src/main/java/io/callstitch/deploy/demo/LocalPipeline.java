@@ -50,18 +50,19 @@ public final class LocalPipeline implements AutoCloseable {
 
             StreamExecutionEnvironment match = environments.get();
             MatchJob.pipeline(match, MatchOptions.parse(args(common, matchFlags, "--group-id", name + "-match",
-                    "--input-topic", topics.byIp, "--output-topic", topics.edges), NO_HELP));
+                    "--input-topic", topics.byIp, "--output-topic", topics.edges, "--dead-letter-topic", topics.deadLetter), NO_HELP));
             jobs.add(match.executeAsync(name + " job-match"));
 
             StreamExecutionEnvironment assemble = environments.get();
             AssembleJob.pipeline(assemble, AssembleOptions.parse(args(common, List.of(), "--group-id", name + "-assemble",
-                    "--input-topic", topics.edges, "--output-topic", topics.stitched), NO_HELP));
+                    "--input-topic", topics.edges, "--output-topic", topics.stitched, "--dead-letter-topic", topics.deadLetter), NO_HELP));
             jobs.add(assemble.executeAsync(name + " job-assemble"));
 
             if (chainsFlags != null) {
                 StreamExecutionEnvironment chains = environments.get();
                 ChainsJob.pipeline(chains, ChainsOptions.parse(args(common, chainsFlags, "--group-id", name + "-chains",
-                        "--input-topic", topics.stitched, "--walk-topic", topics.chainsWalk, "--output-topic", topics.chainsStats),
+                        "--input-topic", topics.stitched, "--walk-topic", topics.chainsWalk, "--output-topic", topics.chainsStats,
+                        "--dead-letter-topic", topics.deadLetter),
                         NO_HELP));
                 jobs.add(chains.executeAsync(name + " job-chains"));
             }

@@ -1,0 +1,196 @@
+package io.callstitch.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import io.callstitch.deploy.check.Evaluation;
+import io.callstitch.deploy.demo.PipelineTopics;
+import io.callstitch.deploy.kafka.LocalKafka;
+import io.callstitch.deploy.kafka.TopicIo;
+import io.callstitch.schema.Status;
+import io.callstitch.schema.StitchedCall;
+import io.callstitch.simulator.KafkaWriter;
+import io.callstitch.simulator.Simulation;
+import io.callstitch.simulator.SimulatorConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real faults under live traffic: the simulator writes calls at a steady rate while a process is killed
+ * by its pid and started again, or a job is cancelled or stopped and resumed. Afterwards every stitched
+ * record, read {@code read_committed} as a downstream reader would, is compared with the brute force:
+ * every call exactly once, with the rule's lists, status {@code OK}.
+ *
+ * <p>The broker is the child-JVM KRaft broker of {@code deploy/local/kafka} (its pid is killed here), the
+ * cluster the standalone one of {@code deploy/local/flink}, both with state on disk.
+ */
+class FaultsIT {
+    private static final Duration DEADLINE = Duration.ofMinutes(4);
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final List<String> FAST = List.of("--checkpoint-interval-ms", "1000", "--parallelism", "2");
+    /** Live traffic: 7 500 calls at 250 a second, 30 s. */
+    private static final int CALLS = 7500;
+    private static final long RECORDS_PER_SECOND = 250;
+
+    static LocalKafka.Config brokerConfig;
+    static LocalKafka broker;
+    static LocalCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        brokerConfig = LocalKafka.Config.defaults(Files.createTempDirectory("callstitch-faults-kafka"))
+                .withPort(LocalCluster.freePort()).withControllerPort(LocalCluster.freePort());
+        broker = LocalKafka.start(brokerConfig);
+        cluster = LocalCluster.up(12, FAST);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /** The three jobs, each on its own, on fresh topics; returns their job ids. */
+    private static List<String> submitPipeline(PipelineTopics topics, List<String> extra) throws Exception {
+        List<String> ids = new ArrayList<>();
+        ids.add(cluster.submit("rekey", flags(extra, "--input-topic", topics.raw, "--output-topic", topics.byIp, "--dead-letter-topic",
+                topics.deadLetter)));
+        ids.add(cluster.submit("match", flags(extra, "--input-topic", topics.byIp, "--output-topic", topics.edges,
+                "--dead-letter-topic", topics.deadLetter)));
+        ids.add(cluster.submit("assemble", flags(extra, "--input-topic", topics.edges, "--output-topic", topics.stitched,
+                "--dead-letter-topic", topics.deadLetter)));
+        for (String id : ids) {
+            cluster.awaitRunning(id);
+        }
+        return ids;
+    }
+
+    private static List<String> flags(List<String> extra, String... own) {
+        List<String> flags = new ArrayList<>(List.of("--bootstrap", broker.bootstrap()));
+        flags.addAll(extra);
+        flags.addAll(List.of(own));
+        return flags;
+    }
+
+    private static PipelineTopics topics(String name) throws Exception {
+        PipelineTopics topics = PipelineTopics.prefixed(name);
+        for (NewTopic topic : topics.all(4)) {
+            assertTrue(broker.createTopic(topic.name(), topic.numPartitions()), "topic " + topic.name());
+        }
+        return topics;
+    }
+
+    /** Simulated traffic ending now, written live at a steady rate in the background, then a heartbeat. */
+    private static CompletableFuture<Void> liveTraffic(PipelineTopics topics, Simulation simulation) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                KafkaWriter.write(broker.bootstrap(), topics.raw, simulation.records(), RECORDS_PER_SECOND, simulation.lastEndMs() + 51_001,
+                        new PrintStream(OutputStream.nullOutputStream()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static Simulation simulation(long seed) {
+        return Simulation.run(new SimulatorConfig(CALLS, 100, seed, 0, 20_000, 3000, 0, 0, 0));
+    }
+
+    /** Every call once, as the rule says, OK; read read_committed. */
+    private static void assertExactlyOnce(PipelineTopics topics, Simulation simulation) throws Exception {
+        List<StitchedCall> stitched = TopicIo.readUntil(broker.bootstrap(), topics.stitched, StitchedCall.class,
+                read -> read.size() >= simulation.calls().size(), DEADLINE, SETTLE);
+        Evaluation evaluation = Evaluation.of(simulation.calls(), stitched, simulation.truthParents());
+        assertEquals(simulation.calls().size(), stitched.size(), "every call exactly once (" + evaluation.differences + " differ)");
+        assertEquals(0, evaluation.differences, "differences from the rule, e.g. " + evaluation.differenceExamples);
+        List<String> notOk = new ArrayList<>();
+        for (StitchedCall call : stitched) {
+            if (call.getStatus() != Status.OK) {
+                notOk.add(call.getId() + " " + call.getStatus());
+            }
+        }
+        assertEquals(List.of(), notOk.subList(0, Math.min(5, notOk.size())), notOk.size() + " calls not OK");
+    }
+
+    @Test
+    void aTaskManagerKilledUnderLiveTrafficLosesAndRepeatsNothing() throws Exception {
+        PipelineTopics topics = topics("tm-kill");
+        List<String> jobs = submitPipeline(topics, List.of());
+        Simulation simulation = simulation(21);
+        CompletableFuture<Void> traffic = liveTraffic(topics, simulation);
+
+        TimeUnit.SECONDS.sleep(10);
+        long pid = cluster.killTaskManager();
+        TimeUnit.SECONDS.sleep(3);
+        cluster.startTaskManager();
+        traffic.get(3, TimeUnit.MINUTES);
+
+        assertExactlyOnce(topics, simulation);
+        for (String job : jobs) {
+            assertEquals("RUNNING", cluster.status(job), "job " + job + " after the TaskManager pid " + pid + " was killed");
+        }
+    }
+
+    @Test
+    void theBrokerKilledAndRestartedUnderLiveTrafficLosesAndRepeatsNothing() throws Exception {
+        PipelineTopics topics = topics("broker-kill");
+        submitPipeline(topics, List.of());
+        Simulation simulation = simulation(22);
+        CompletableFuture<Void> traffic = liveTraffic(topics, simulation);
+
+        TimeUnit.SECONDS.sleep(10);
+        ProcessHandle process = ProcessHandle.of(broker.pid()).orElseThrow();
+        process.destroyForcibly();
+        process.onExit().get(60, TimeUnit.SECONDS);
+        TimeUnit.SECONDS.sleep(3);
+        broker = LocalKafka.start(brokerConfig);
+        traffic.get(4, TimeUnit.MINUTES);
+
+        assertExactlyOnce(topics, simulation);
+    }
+
+    @Test
+    void jobsCancelledOrStoppedAndResumedWithOtherParallelismLoseAndRepeatNothing() throws Exception {
+        PipelineTopics topics = topics("resume");
+        List<String> jobs = submitPipeline(topics, List.of());
+        Simulation simulation = simulation(23);
+        CompletableFuture<Void> traffic = liveTraffic(topics, simulation);
+
+        // job-assemble cancelled, then resumed from its latest retained checkpoint on three subtasks
+        TimeUnit.SECONDS.sleep(6);
+        cluster.cancel(jobs.get(2));
+        String checkpoint = cluster.latestCheckpoint(jobs.get(2));
+        TimeUnit.SECONDS.sleep(2);
+        cluster.awaitRunning(cluster.submit("assemble", flags(List.of("--parallelism", "3"), "--fromSavepoint", checkpoint,
+                "--input-topic", topics.edges, "--output-topic", topics.stitched,
+                "--dead-letter-topic", topics.deadLetter)));
+        // job-rekey stopped with a savepoint, then resumed from it on one subtask
+        String savepoint = cluster.stopWithSavepoint(jobs.get(0));
+        TimeUnit.SECONDS.sleep(2);
+        cluster.awaitRunning(cluster.submit("rekey", flags(List.of("--parallelism", "1"), "--fromSavepoint", savepoint,
+                "--input-topic", topics.raw, "--output-topic", topics.byIp, "--dead-letter-topic", topics.deadLetter)));
+        // job-match stopped with a savepoint, then resumed from it on three subtasks
+        String matchSavepoint = cluster.stopWithSavepoint(jobs.get(1));
+        cluster.awaitRunning(cluster.submit("match", flags(List.of("--parallelism", "3"), "--fromSavepoint", matchSavepoint,
+                "--input-topic", topics.byIp, "--output-topic", topics.edges,
+                "--dead-letter-topic", topics.deadLetter)));
+        traffic.get(3, TimeUnit.MINUTES);
+
+        assertExactlyOnce(topics, simulation);
+    }
+}

@@ -1,0 +1,207 @@
+package io.callstitch.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A Flink standalone cluster started by {@code deploy/local/flink} (JobManager and TaskManager JVMs
+ * from Maven Central jars), driven as a user drives it: the script, the job jars through the Flink CLI,
+ * the REST API, and the processes' pids for faults.
+ */
+final class LocalCluster implements AutoCloseable {
+    static final Path ROOT = Paths.get(System.getProperty("callstitch.samples")).resolve("../../..").normalize();
+
+    final Path dataDir;
+    final String restUrl;
+    private final List<String> jobFlags;
+
+    private LocalCluster(Path dataDir, String restUrl, List<String> jobFlags) {
+        this.dataDir = dataDir;
+        this.restUrl = restUrl;
+        this.jobFlags = jobFlags;
+    }
+
+    /** @param jobFlags flags (name, value pairs) every submitted job gets, unless it is given the flag itself */
+    static LocalCluster up(int slots, List<String> jobFlags) throws Exception {
+        Path dataDir = Files.createTempDirectory("callstitch-flink");
+        int rest = freePort();
+        LocalCluster cluster = new LocalCluster(dataDir, "http://127.0.0.1:" + rest, jobFlags);
+        cluster.flink("up", "--rest-port", Integer.toString(rest), "--rpc-port", Integer.toString(freePort()), "--slots",
+                Integer.toString(slots));
+        return cluster;
+    }
+
+    @Override
+    public void close() throws Exception {
+        flink("down");
+    }
+
+    /** Submits a job jar through the Flink CLI; returns its job id. */
+    String submit(String job, List<String> flags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("submit", job));
+        for (int i = 0; i + 1 < jobFlags.size(); i += 2) {
+            if (!flags.contains(jobFlags.get(i))) {
+                args.add(jobFlags.get(i));
+                args.add(jobFlags.get(i + 1));
+            }
+        }
+        args.addAll(flags);
+        String out = flink(args.toArray(new String[0]));
+        Matcher id = Pattern.compile("JobID ([0-9a-f]{32})").matcher(out);
+        assertTrue(id.find(), out);
+        return id.group(1);
+    }
+
+    /** Stops the job with a savepoint; returns the savepoint's path. */
+    String stopWithSavepoint(String jobId) throws Exception {
+        String out = flink("stop", jobId);
+        Matcher path = Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(out);
+        assertTrue(path.find(), out);
+        return path.group(1);
+    }
+
+    void cancel(String jobId) throws Exception {
+        flink("cancel", jobId);
+    }
+
+    /** The newest complete checkpoint the cluster retained for the job (a directory to resume from). */
+    String latestCheckpoint(String jobId) throws IOException {
+        Path jobDir = dataDir.resolve("checkpoints").resolve(jobId);
+        try (Stream<Path> dirs = Files.list(jobDir)) {
+            Optional<Path> latest = dirs.filter(dir -> dir.getFileName().toString().startsWith("chk-"))
+                    .filter(dir -> Files.exists(dir.resolve("_metadata")))
+                    .max((a, b) -> Long.compare(number(a), number(b)));
+            assertTrue(latest.isPresent(), "no complete checkpoint of job " + jobId + " in " + jobDir);
+            return latest.get().toUri().toString();
+        }
+    }
+
+    private static long number(Path checkpoint) {
+        return Long.parseLong(checkpoint.getFileName().toString().substring("chk-".length()));
+    }
+
+    /** Kills the TaskManager JVM with SIGKILL, by its pid, and waits until it is gone. */
+    long killTaskManager() throws Exception {
+        long pid = Long.parseLong(Files.readString(dataDir.resolve("taskmanager.pid")).trim());
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no TaskManager with pid " + pid));
+        assertTrue(process.info().command().orElse("").contains("java"), "pid " + pid + " is the TaskManager's JVM");
+        process.destroyForcibly();
+        process.onExit().get(60, TimeUnit.SECONDS);
+        return pid;
+    }
+
+    /** Starts a TaskManager again ({@code deploy/local/flink taskmanager}). */
+    void startTaskManager() throws Exception {
+        flink("taskmanager");
+    }
+
+    /** The job's status as the REST API reports it. */
+    String status(String jobId) throws Exception {
+        Matcher state = Pattern.compile("\"state\":\"([A-Z]+)\"").matcher(get("/jobs/" + jobId));
+        assertTrue(state.find());
+        return state.group(1);
+    }
+
+    /** Waits until the job runs (all its tasks deployed and running), with a deadline. */
+    void awaitRunning(String jobId) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            String vertices = get("/jobs/" + jobId);
+            if (vertices.contains("\"state\":\"RUNNING\"") && !Pattern.compile("\"(DEPLOYING|SCHEDULED|CREATED|INITIALIZING)\":[1-9]")
+                    .matcher(vertices).find()) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        throw new AssertionError("job " + jobId + " is not running after 3 minutes: " + get("/jobs/" + jobId));
+    }
+
+    /** The REST API refreshes metrics every few seconds: poll, with a deadline, until the counter reaches {@code expected}. */
+    long metricOnceSettled(String jobName, String name, long expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long value = metric(jobName, name);
+        while (value != expected && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(500);
+            value = metric(jobName, name);
+        }
+        return value;
+    }
+
+    /** A counter summed over the subtasks of the job's vertices, read through the REST API. */
+    long metric(String jobName, String name) throws Exception {
+        String jobs = get("/jobs/overview");
+        Matcher job = Pattern.compile("\"jid\":\"([0-9a-f]{32})\",\"name\":\"" + Pattern.quote(jobName) + "\"").matcher(jobs);
+        assertTrue(job.find(), jobs);
+        String jid = job.group(1);
+        // the job's vertices are listed twice (vertices and plan): each is counted once
+        Set<String> vertices = new LinkedHashSet<>();
+        Matcher vertex = Pattern.compile("\"id\":\"([0-9a-f]{32})\"").matcher(get("/jobs/" + jid));
+        while (vertex.find()) {
+            vertices.add(vertex.group(1));
+        }
+        long sum = 0;
+        for (String vid : vertices) {
+            Matcher metricId = Pattern.compile("\"id\":\"([^\"]*\\." + name + ")\"").matcher(get("/jobs/" + jid + "/vertices/" + vid + "/subtasks/metrics"));
+            if (metricId.find()) {
+                Matcher value = Pattern.compile("\"sum\":([0-9.]+)").matcher(
+                        get("/jobs/" + jid + "/vertices/" + vid + "/subtasks/metrics?get=" + metricId.group(1) + "&agg=sum"));
+                assertTrue(value.find());
+                sum += (long) Double.parseDouble(value.group(1));
+            }
+        }
+        return sum;
+    }
+
+    private String get(String path) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        return http.send(HttpRequest.newBuilder(URI.create(restUrl + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Runs deploy/local/flink with this cluster's data dir; fails the test on a non-zero exit. */
+    String flink(String... args) throws IOException, InterruptedException {
+        List<String> withDataDir = new ArrayList<>(Arrays.asList(args));
+        withDataDir.addAll(List.of("--data-dir", dataDir.toString()));
+        return script("flink", withDataDir.toArray(new String[0]));
+    }
+
+    /** Runs a script of deploy/local as a user would, with the build already done; fails the test on a non-zero exit. */
+    static String script(String name, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("deploy/local/" + name).toString()));
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("CALLSTITCH_SKIP_BUILD", "1");
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES));
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), "deploy/local/" + name + " " + String.join(" ", args) + ":\n" + text);
+        return text;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
