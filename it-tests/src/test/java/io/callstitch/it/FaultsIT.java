@@ -22,6 +22,7 @@ import io.callstitch.simulator.Simulation;
 import io.callstitch.simulator.SimulatorConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,12 @@ class FaultsIT {
         if (broker != null) {
             broker.close();
         }
+    }
+
+    @AfterEach
+    void cancelTheJobs() throws Exception {
+        // slots are few: each test's jobs give theirs back
+        cluster.cancelAll();
     }
 
     /** The three jobs, each on its own, on fresh topics; returns their job ids. */

@@ -123,18 +123,29 @@ final class LocalCluster implements AutoCloseable {
         return state.group(1);
     }
 
-    /** Waits until the job runs (all its tasks deployed and running), with a deadline. */
+    /** Waits until the job runs (every task deployed and running), with a deadline. */
     void awaitRunning(String jobId) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        Pattern counts = Pattern.compile("\"status-counts\":\\{([^}]*)\\}");
         while (System.nanoTime() < deadline) {
-            String vertices = get("/jobs/" + jobId);
-            if (vertices.contains("\"state\":\"RUNNING\"") && !Pattern.compile("\"(DEPLOYING|SCHEDULED|CREATED|INITIALIZING)\":[1-9]")
-                    .matcher(vertices).find()) {
+            String job = get("/jobs/" + jobId);
+            Matcher count = counts.matcher(job);
+            if (job.contains("\"state\":\"RUNNING\"") && count.find()
+                    && !Pattern.compile("\"(CREATED|SCHEDULED|DEPLOYING|INITIALIZING)\":[1-9]").matcher(count.group(1)).find()) {
                 return;
             }
             TimeUnit.MILLISECONDS.sleep(500);
         }
         throw new AssertionError("job " + jobId + " is not running after 3 minutes: " + get("/jobs/" + jobId));
+    }
+
+    /** Cancels every job of the cluster that still runs. */
+    void cancelAll() throws Exception {
+        Matcher running = Pattern.compile("\"jid\":\"([0-9a-f]{32})\",\"name\":\"[^\"]*\",\"state\":\"(RUNNING|RESTARTING|CREATED)\"")
+                .matcher(get("/jobs/overview"));
+        while (running.find()) {
+            cancel(running.group(1));
+        }
     }
 
     /** The REST API refreshes metrics every few seconds: poll, with a deadline, until the counter reaches {@code expected}. */

@@ -16,23 +16,24 @@ import java.util.regex.Pattern;
  * Reads one running job's figures from Flink's REST API, as an operator would from the web UI: a metric
  * summed over all subtasks, and the size of the latest completed checkpoint.
  */
-final class JobProbe {
+public final class JobProbe {
     private static final Pattern VERTEX = Pattern.compile("\"id\":\"([0-9a-f]{32})\"");
     private static final Pattern SUM = Pattern.compile("\"sum\":([-0-9.Ee]+)");
     private static final Pattern LATEST_COMPLETED = Pattern.compile("\"latest\":\\{\"completed\":\\{[^}]*?\"id\":(\\d+)[^}]*?\"state_size\":(\\d+)");
+    private static final Pattern LATEST_DURATION = Pattern.compile("\"latest\":\\{\"completed\":\\{[^}]*?\"end_to_end_duration\":(\\d+)");
     private static final Pattern COMPLETED_COUNT = Pattern.compile("\"completed\":(\\d+)");
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final URI rest;
     private final String jobId;
 
-    JobProbe(URI rest, String jobId) {
+    public JobProbe(URI rest, String jobId) {
         this.rest = rest;
         this.jobId = jobId;
     }
 
     /** The metric summed over every subtask of every vertex that has it; -1 when none has it (yet). */
-    long metricSum(String name) throws IOException, InterruptedException {
+    public long metricSum(String name) throws IOException, InterruptedException {
         Set<String> vertices = new LinkedHashSet<>();
         Matcher vertex = VERTEX.matcher(get("/jobs/" + jobId));
         while (vertex.find()) {
@@ -61,9 +62,15 @@ final class JobProbe {
     }
 
     /** {id, bytes} of the latest completed checkpoint, or null before the first. */
-    long[] latestCheckpoint() throws IOException, InterruptedException {
+    public long[] latestCheckpoint() throws IOException, InterruptedException {
         Matcher matcher = LATEST_COMPLETED.matcher(get("/jobs/" + jobId + "/checkpoints"));
         return matcher.find() ? new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))} : null;
+    }
+
+    /** How long the latest completed checkpoint took, end to end, in ms; -1 before the first. */
+    public long latestCheckpointDurationMs() throws IOException, InterruptedException {
+        Matcher matcher = LATEST_DURATION.matcher(get("/jobs/" + jobId + "/checkpoints"));
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
     }
 
     private String get(String path) throws IOException, InterruptedException {

@@ -24,11 +24,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * the number of edges per call, stay those of one system. Sent live: each record once its call has
  * ended by the wall clock, in each copy's own delivery order.
  */
-final class LiveTraffic {
+public final class LiveTraffic {
     private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
-    final List<Call> calls = new ArrayList<>();
-    final long lastEndMs;
+    public final List<Call> calls = new ArrayList<>();
+    public final long lastEndMs;
     private final List<List<Sent>> copies = new ArrayList<>();
 
     /** One record to send, and when. */
@@ -48,7 +48,7 @@ final class LiveTraffic {
         this.lastEndMs = lastEndMs;
     }
 
-    static LiveTraffic of(int copies, int callsPerCopy, long rate, long seed, long originMs, long maxLatencyMs, long disorderMs) {
+    public static LiveTraffic of(int copies, int callsPerCopy, long rate, long seed, long originMs, long maxLatencyMs, long disorderMs) {
         List<Simulation> simulations = new ArrayList<>();
         long lastEnd = Long.MIN_VALUE;
         for (int copy = 0; copy < copies; copy++) {
@@ -90,7 +90,7 @@ final class LiveTraffic {
      * Sends the copies merged by end time, each in its own order, round-robin over the partitions, then a
      * heartbeat at {@code heartbeatAtMs} into every partition; notes each call's send time.
      */
-    void send(String bootstrap, String topic, Map<String, Long> sentAt, long heartbeatAtMs) {
+    public void send(String bootstrap, String topic, Map<String, Long> sentAt, long heartbeatAtMs) {
         PriorityQueue<int[]> heads = new PriorityQueue<>((a, b) -> Long.compare(copies.get(a[0]).get(a[1]).endMs,
                 copies.get(b[0]).get(b[1]).endMs));
         for (int copy = 0; copy < copies.size(); copy++) {

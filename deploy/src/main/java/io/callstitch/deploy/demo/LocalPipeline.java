@@ -80,6 +80,15 @@ public final class LocalPipeline implements AutoCloseable {
         return all.toArray(new String[0]);
     }
 
+    /** Each job's id (hex, as the REST API has it), in the order they were started. */
+    public List<String> jobIds() {
+        List<String> ids = new ArrayList<>();
+        for (JobClient job : jobs) {
+            ids.add(job.getJobID().toHexString());
+        }
+        return ids;
+    }
+
     /** Each job's status now, in the order they were started. */
     public List<JobStatus> statuses() throws Exception {
         List<JobStatus> statuses = new ArrayList<>();
