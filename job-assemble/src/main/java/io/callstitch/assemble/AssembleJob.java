@@ -41,9 +41,9 @@ public final class AssembleJob {
 
     /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */
     public static void pipeline(StreamExecutionEnvironment env, AssembleOptions options) throws UsageException {
-        KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
-        KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
-        KafkaTopics.partitionCount(options.kafka.bootstrap, options.deadLetterTopic);
+        KafkaTopics.partitionCount(options.kafka, options.inputTopic);
+        KafkaTopics.partitionCount(options.kafka, options.outputTopic);
+        KafkaTopics.partitionCount(options.kafka, options.deadLetterTopic);
         KafkaEnds.configure(env, options.kafka);
         DataStream<EdgePiece> pieces = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic, EdgePiece.class,
                 progressOfJobMatch(options.timing.timeoutMs), JOB_NAME, "assemble", options.deadLetterTopic, "Read edge pieces");

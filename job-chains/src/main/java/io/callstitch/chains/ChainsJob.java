@@ -60,7 +60,7 @@ public final class ChainsJob {
                 ? List.of(options.inputTopic, options.walkTopic, options.outputTopic, options.deadLetterTopic)
                 : List.of(options.inputTopic, options.walkTopic, options.outputTopic, options.deadLetterTopic, options.zipkinTopic);
         for (String topic : topics) {
-            KafkaTopics.partitionCount(options.kafka.bootstrap, topic);
+            KafkaTopics.partitionCount(options.kafka, topic);
         }
         KafkaEnds.configure(env, options.kafka);
         KafkaDeserializationSchema<Decoded<StitchedCall>> stitched = options.inputFormat == ChainsOptions.Format.JSON

@@ -14,11 +14,16 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class KafkaTopics {
     private KafkaTopics() {}
 
-    /** The partition count of {@code topic}; a {@link UsageException} when the broker or topic cannot be reached. */
-    public static int partitionCount(String bootstrap, String topic) throws UsageException {
+    /**
+     * The partition count of {@code topic}, asked with the job's own client settings (SASL, TLS); a
+     * {@link UsageException} when the broker or topic cannot be reached.
+     */
+    public static int partitionCount(KafkaJobOptions options, String topic) throws UsageException {
+        String bootstrap = options.bootstrap;
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        options.kafkaConfig.applyTo(props, KafkaClientConfig.Client.ADMIN);
         try (AdminClient admin = AdminClient.create(props)) {
             TopicDescription description = admin.describeTopics(List.of(topic)).all()
                     .get(30, TimeUnit.SECONDS).get(topic);

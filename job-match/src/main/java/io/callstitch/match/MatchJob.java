@@ -35,9 +35,9 @@ public final class MatchJob {
 
     /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */
     public static void pipeline(StreamExecutionEnvironment env, MatchOptions options) throws UsageException {
-        KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
-        KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
-        KafkaTopics.partitionCount(options.kafka.bootstrap, options.deadLetterTopic);
+        KafkaTopics.partitionCount(options.kafka, options.inputTopic);
+        KafkaTopics.partitionCount(options.kafka, options.outputTopic);
+        KafkaTopics.partitionCount(options.kafka, options.deadLetterTopic);
         KafkaEnds.configure(env, options.kafka);
 
         DataStream<ByIpRecord> byIp = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic, ByIpRecord.class,

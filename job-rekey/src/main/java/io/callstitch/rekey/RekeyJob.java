@@ -52,9 +52,9 @@ public final class RekeyJob {
 
     /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */
     public static void pipeline(StreamExecutionEnvironment env, RekeyOptions options) throws UsageException {
-        KafkaTopics.partitionCount(options.kafka.bootstrap, options.inputTopic);
-        KafkaTopics.partitionCount(options.kafka.bootstrap, options.deadLetterTopic);
-        int byIpPartitions = KafkaTopics.partitionCount(options.kafka.bootstrap, options.outputTopic);
+        KafkaTopics.partitionCount(options.kafka, options.inputTopic);
+        KafkaTopics.partitionCount(options.kafka, options.deadLetterTopic);
+        int byIpPartitions = KafkaTopics.partitionCount(options.kafka, options.outputTopic);
         KafkaEnds.configure(env, options.kafka);
 
         FlinkKafkaConsumer<ParsedInput> consumer = KafkaEnds.source(options.kafka, options.inputTopic,

@@ -20,8 +20,15 @@ public final class KafkaWriter {
      * request in flight, idempotent, every write acknowledged by all replicas.
      */
     public static KafkaProducer<byte[], byte[]> probeProducer(String bootstrap) {
+        Properties client = new Properties();
+        client.setProperty("bootstrap.servers", bootstrap);
+        return probeProducer(client);
+    }
+
+    /** As {@link #probeProducer(String)}, with a client's settings: {@code bootstrap.servers}, and SASL and TLS where the broker asks. */
+    public static KafkaProducer<byte[], byte[]> probeProducer(Properties client) {
         Properties props = new Properties();
-        props.setProperty("bootstrap.servers", bootstrap);
+        props.putAll(client);
         props.setProperty("acks", "all");
         // a retried batch must not land behind later ones: the delivery order is part of the test traffic.
         // One request in flight: with more, a batch refused by a partition whose leader is still being

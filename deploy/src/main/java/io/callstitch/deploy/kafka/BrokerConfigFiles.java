@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -17,23 +20,27 @@ final class BrokerConfigFiles {
     static final String LOG4J_PROPERTIES = "log4j.properties";
     private static final String LOG_DIRS = "kraft-logs";
     private static final String ADVERTISED_LISTENERS = "advertised.listeners";
-    private static final String PLAINTEXT_PREFIX = "PLAINTEXT://";
 
     private BrokerConfigFiles() {}
 
-    /** Writes {@code server.properties} for the config into its data dir and returns its path. */
-    static Path writeServerProperties(LocalKafka.Config config) throws IOException {
+    /**
+     * Writes {@code server.properties} for the config into its data dir and returns its path.
+     *
+     * @param security null for a plaintext listener; else SASL_SSL with its settings
+     */
+    static Path writeServerProperties(LocalKafka.Config config, BrokerSecurity security) throws IOException {
         String host = config.host();
-        String text = String.join("\n",
+        String listener = security == null ? "PLAINTEXT" : "SASL_SSL";
+        List<String> lines = new ArrayList<>(List.of(
                 "# written by io.callstitch.deploy.kafka.LocalKafka on every start; edits are overwritten",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@" + host + ":" + config.controllerPort(),
-                "listeners=PLAINTEXT://" + host + ":" + config.port() + ",CONTROLLER://" + host + ":" + config.controllerPort(),
-                ADVERTISED_LISTENERS + "=" + PLAINTEXT_PREFIX + host + ":" + config.port(),
-                "inter.broker.listener.name=PLAINTEXT",
+                "listeners=" + listener + "://" + host + ":" + config.port() + ",CONTROLLER://" + host + ":" + config.controllerPort(),
+                ADVERTISED_LISTENERS + "=" + listener + "://" + host + ":" + config.port(),
+                "inter.broker.listener.name=" + listener,
                 "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+                "listener.security.protocol.map=CONTROLLER:PLAINTEXT," + listener + ":" + listener,
                 "log.dirs=" + logDirs(config.dataDir()),
                 "num.partitions=1",
                 // one broker: the internal topics cannot have more replicas than that
@@ -45,10 +52,18 @@ final class BrokerConfigFiles {
                 // tests and local runs start one consumer at a time; waiting for more group members only adds latency
                 "group.initial.rebalance.delay.ms=0",
                 // a typo in a topic flag must fail, not silently create an empty single-partition topic
-                "auto.create.topics.enable=false",
-                "");
+                "auto.create.topics.enable=false"));
+        if (security != null) {
+            lines.addAll(security.serverProperties());
+        }
+        lines.add("");
         Path file = config.dataDir().resolve(SERVER_PROPERTIES);
-        Files.write(file, text.getBytes(StandardCharsets.UTF_8));
+        if (security != null) {
+            // it holds the store and broker passwords
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.write(file, String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
         return file;
     }
 
@@ -85,8 +100,7 @@ final class BrokerConfigFiles {
             properties.load(in);
         }
         String advertised = properties.getProperty(ADVERTISED_LISTENERS, "");
-        return advertised.startsWith(PLAINTEXT_PREFIX)
-                ? Optional.of(advertised.substring(PLAINTEXT_PREFIX.length()))
-                : Optional.empty();
+        int scheme = advertised.indexOf("://");
+        return scheme > 0 ? Optional.of(advertised.substring(scheme + 3)) : Optional.empty();
     }
 }

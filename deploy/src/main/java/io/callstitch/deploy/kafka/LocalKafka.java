@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -39,13 +40,15 @@ public final class LocalKafka implements AutoCloseable {
     private final Config config;
     private final Process process;
     private final String bootstrap;
+    private final BrokerSecurity security;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private LocalKafka(Config config, Process process, Thread shutdownHook) {
+    private LocalKafka(Config config, Process process, BrokerSecurity security, Thread shutdownHook) {
         this.config = config;
         this.process = process;
         this.bootstrap = config.host() + ":" + config.port();
+        this.security = security;
         this.shutdownHook = shutdownHook;
     }
 
@@ -67,9 +70,10 @@ public final class LocalKafka implements AutoCloseable {
         Ports.requireFree(config.host(), config.controllerPort(), "controller port");
 
         Files.createDirectories(config.dataDir());
-        Path serverProperties = BrokerConfigFiles.writeServerProperties(config);
+        BrokerSecurity security = config.secure() ? BrokerSecurity.prepare(config.dataDir(), config.java(), config.host()) : null;
+        Path serverProperties = BrokerConfigFiles.writeServerProperties(config, security);
         Path log4j = BrokerConfigFiles.writeLog4jProperties(config.dataDir());
-        format(config, serverProperties, log4j);
+        format(config, serverProperties, log4j, security);
 
         List<String> command = new ArrayList<>();
         if (config.detached()) {
@@ -92,7 +96,7 @@ public final class LocalKafka implements AutoCloseable {
             hook = new Thread(() -> stopAndRemovePidFile(process, config), "local-kafka-stop-" + process.pid());
             Runtime.getRuntime().addShutdownHook(hook);
         }
-        LocalKafka kafka = new LocalKafka(config, process, hook);
+        LocalKafka kafka = new LocalKafka(config, process, security, hook);
         try {
             // written before the wait, so a CLI interrupted while waiting still leaves a broker `down` can find
             PidFile.write(config.dataDir(), process.pid());
@@ -106,6 +110,21 @@ public final class LocalKafka implements AutoCloseable {
             }
             throw startFailure;
         }
+    }
+
+    /**
+     * What a client of this broker needs: {@code bootstrap.servers}, and for a secure broker the SASL and
+     * TLS settings of its client user (also in {@link #clientConfigFile()}).
+     */
+    public Properties clientProperties() {
+        Properties props = security == null ? new Properties() : security.clientProperties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        return props;
+    }
+
+    /** For a secure broker, the file of client settings that the jobs take with {@code --kafka-config}. */
+    public Optional<Path> clientConfigFile() {
+        return security == null ? Optional.empty() : Optional.of(config.dataDir().resolve(BrokerSecurity.CLIENT_PROPERTIES));
     }
 
     /** {@code host:port} for the clients' {@code bootstrap.servers}. */
@@ -181,7 +200,7 @@ public final class LocalKafka implements AutoCloseable {
                 }
                 // the AdminClient only once the port accepts: before that it would log a warning per retry
                 if (admin == null && Ports.isListening(config.host(), config.port())) {
-                    admin = TopicAdmin.client(bootstrap);
+                    admin = TopicAdmin.client(clientProperties());
                 }
                 if (admin != null && TopicAdmin.answers(admin, ADMIN_PROBE_TIMEOUT)) {
                     return;
@@ -199,7 +218,8 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    private static void format(Config config, Path serverProperties, Path log4j) throws IOException, InterruptedException {
+    private static void format(Config config, Path serverProperties, Path log4j, BrokerSecurity security)
+            throws IOException, InterruptedException {
         // a data dir from an earlier run keeps its cluster id and its topics; formatting it again with a new
         // cluster id would fail (Kafka 3.7 checks the id even with --ignore-formatted)
         if (Files.exists(BrokerConfigFiles.logDirs(config.dataDir()).resolve(META_PROPERTIES))) {
@@ -208,6 +228,9 @@ public final class LocalKafka implements AutoCloseable {
         List<String> command = javaCommand(config, "256m", log4j);
         command.addAll(List.of(STORAGE_TOOL, "format",
                 "--cluster-id", ClusterId.random(), "--config", serverProperties.toString()));
+        if (security != null) {
+            command.addAll(security.formatArguments());
+        }
         Path formatLog = config.dataDir().resolve(FORMAT_LOG_FILE);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -306,9 +329,10 @@ public final class LocalKafka implements AutoCloseable {
         private final Duration startTimeout;
         private final Duration stopTimeout;
         private final boolean detached;
+        private final boolean secure;
 
         private Config(Path libDir, Path dataDir, String host, int port, int controllerPort, Path java, String heap,
-                       Duration startTimeout, Duration stopTimeout, boolean detached) {
+                       Duration startTimeout, Duration stopTimeout, boolean detached, boolean secure) {
             this.libDir = libDir.toAbsolutePath().normalize();
             this.dataDir = dataDir.toAbsolutePath().normalize();
             this.host = Objects.requireNonNull(host);
@@ -319,13 +343,14 @@ public final class LocalKafka implements AutoCloseable {
             this.startTimeout = Objects.requireNonNull(startTimeout);
             this.stopTimeout = Objects.requireNonNull(stopTimeout);
             this.detached = detached;
+            this.secure = secure;
         }
 
         /** The defaults, with the broker's files in {@code dataDir}. */
         public static Config defaults(Path dataDir) {
             return new Config(defaultLibDir(), dataDir, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_CONTROLLER_PORT,
                     Path.of(System.getProperty("java.home"), "bin", "java"), DEFAULT_HEAP,
-                    Duration.ofSeconds(120), Duration.ofSeconds(30), false);
+                    Duration.ofSeconds(120), Duration.ofSeconds(30), false, false);
         }
 
         /**
@@ -364,43 +389,43 @@ public final class LocalKafka implements AutoCloseable {
         }
 
         public Config withLibDir(Path libDir) {
-            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached);
+            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached, secure);
         }
 
         public Config withDataDir(Path dataDir) {
-            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached);
+            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached, secure);
         }
 
         public Config withHost(String host) {
-            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached);
+            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached, secure);
         }
 
         public Config withPort(int port) {
-            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached);
+            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached, secure);
         }
 
         public Config withControllerPort(int controllerPort) {
-            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached);
+            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached, secure);
         }
 
         /** The java executable of the broker JVM. */
         public Config withJava(Path java) {
-            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached);
+            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached, secure);
         }
 
         /** The broker JVM's maximum heap, as {@code -Xmx} takes it: {@code 512m}, {@code 1g}. */
         public Config withHeap(String heap) {
-            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached);
+            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached, secure);
         }
 
         /** How long formatting and starting may take before {@link LocalKafka#start} gives up. */
         public Config withStartTimeout(Duration startTimeout) {
-            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached);
+            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached, secure);
         }
 
         /** How long a clean shutdown may take before the broker is killed. */
         public Config withStopTimeout(Duration stopTimeout) {
-            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached);
+            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached, secure);
         }
 
         /**
@@ -408,7 +433,19 @@ public final class LocalKafka implements AutoCloseable {
          * or {@code deploy/local/kafka down}. Not detached (the default): a shutdown hook of this JVM stops it.
          */
         public Config withDetached(boolean detached) {
-            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached);
+            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached, secure);
+        }
+
+        /**
+         * Secure: clients must authenticate with SASL/SCRAM over TLS ({@link BrokerSecurity}); the settings they
+         * need are in {@code client.properties} in the data dir. Plaintext (the default): no authentication.
+         */
+        public Config withSecure(boolean secure) {
+            return new Config(libDir, dataDir, host, port, controllerPort, java, heap, startTimeout, stopTimeout, detached, secure);
+        }
+
+        public boolean secure() {
+            return secure;
         }
 
         public Path libDir() {

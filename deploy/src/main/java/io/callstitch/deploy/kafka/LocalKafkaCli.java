@@ -6,7 +6,9 @@ import io.callstitch.common.FlagSet;
 import io.callstitch.common.KafkaJobOptions;
 import io.callstitch.common.UsageException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.AdminClient;
 
@@ -41,6 +44,19 @@ public final class LocalKafkaCli {
             "the broker's jars, built by `mvn -q -f deploy/kafka-broker/pom.xml package`");
     static final Flag<String> HEAP = Flag.of("heap", LocalKafka.Config.DEFAULT_HEAP,
             "maximum heap of the broker JVM, as -Xmx takes it", LocalKafka.Config::requireHeap);
+    /** Whether clients must authenticate. */
+    enum Security {
+        /** No authentication: the default for a local run. */
+        PLAINTEXT,
+        /** SASL/SCRAM over TLS; the client settings are written to client.properties in the data dir. */
+        SASL_SSL
+    }
+
+    static final Flag<Security> SECURITY = Flag.choice("security", Security.PLAINTEXT,
+            "plaintext, or sasl-ssl: clients authenticate with SASL/SCRAM over TLS; their settings (for --kafka-config) go to"
+                    + " DATA_DIR/client.properties", Security.class);
+    static final Flag<String> KAFKA_CONFIG = Flag.optionalText("kafka-config",
+            "properties file of client settings for a secure broker, e.g. DATA_DIR/client.properties of `up --security sasl-ssl`");
     static final Flag<Long> START_TIMEOUT_SECONDS = Flag.positiveLong("start-timeout-seconds", "120",
             "how long the broker may take to answer before up gives up and stops it");
     // the same flag the jobs take, so one value serves both
@@ -61,12 +77,12 @@ public final class LocalKafkaCli {
     /** The subcommands, each with its own flags. */
     enum Command {
         UP("start a broker in the background and print its bootstrap address; does nothing if it already runs",
-                List.of(PORT, CONTROLLER_PORT, DATA_DIR, LIB_DIR, HEAP, START_TIMEOUT_SECONDS)),
+                List.of(PORT, CONTROLLER_PORT, DATA_DIR, LIB_DIR, HEAP, START_TIMEOUT_SECONDS, SECURITY)),
         DOWN("stop the broker of the data dir (SIGTERM, SIGKILL after " + STOP_TIMEOUT.toSeconds() + " s)",
                 List.of(DATA_DIR)),
         TOPICS("create the callstitch topics that do not exist yet (replication factor 1); a topic flag set to none skips that topic",
                 List.of(BOOTSTRAP, RAW_TOPIC, RAW_PARTITIONS, BY_IP_TOPIC, EDGES_TOPIC, STITCHED_TOPIC, DEAD_LETTER_TOPIC,
-                        CHAINS_WALK_TOPIC, CHAINS_STATS_TOPIC, ZIPKIN_TOPIC, PARTITIONS)),
+                        CHAINS_WALK_TOPIC, CHAINS_STATS_TOPIC, ZIPKIN_TOPIC, PARTITIONS, KAFKA_CONFIG)),
         STATUS("tell whether the broker of the data dir runs, and list its topics; exit 1 when it does not run",
                 List.of(DATA_DIR));
 
@@ -164,10 +180,13 @@ public final class LocalKafkaCli {
                 .withControllerPort(values.get(CONTROLLER_PORT))
                 .withHeap(values.get(HEAP))
                 .withStartTimeout(Duration.ofSeconds(values.get(START_TIMEOUT_SECONDS)))
-                .withDetached(true);
+                .withDetached(true)
+                .withSecure(values.get(SECURITY) == Security.SASL_SSL);
         // not closed on purpose: detached, the broker outlives this JVM until `down`
         LocalKafka kafka = LocalKafka.start(config);
         out.println("Kafka is up on " + kafka.bootstrap() + " (pid " + kafka.pid() + ", log " + kafka.logFile() + ")");
+        kafka.clientConfigFile().ifPresent(file -> out.println("Clients authenticate with SASL/SCRAM over TLS; their settings: "
+                + file + " (give it to every job and tool as --kafka-config)"));
         return 0;
     }
 
@@ -207,7 +226,17 @@ public final class LocalKafkaCli {
         if (!Ports.anyListening(bootstrap)) {
             throw new LocalKafkaException("no Kafka broker listens on " + bootstrap + " (start one with `" + PROGRAM + " up`)");
         }
-        AdminClient admin = TopicAdmin.client(bootstrap);
+        Properties client = new Properties();
+        String clientConfig = values.get(KAFKA_CONFIG);
+        if (clientConfig != null) {
+            try (InputStream in = Files.newInputStream(Path.of(clientConfig))) {
+                client.load(in);
+            } catch (IOException e) {
+                throw new UsageException("cannot read --" + KAFKA_CONFIG.name() + " " + clientConfig + ": " + e.getMessage());
+            }
+        }
+        client.setProperty("bootstrap.servers", bootstrap);
+        AdminClient admin = TopicAdmin.client(client);
         try {
             for (Map.Entry<String, Integer> topic : wanted.entrySet()) {
                 boolean created = TopicAdmin.ensure(admin, bootstrap, topic.getKey(), topic.getValue());

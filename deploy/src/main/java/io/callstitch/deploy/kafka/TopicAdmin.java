@@ -31,6 +31,13 @@ public final class TopicAdmin {
     static AdminClient client(String bootstrap) {
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return client(props);
+    }
+
+    /** An admin client with {@code base}'s settings (bootstrap, SASL, TLS) and quick retries. */
+    static AdminClient client(Properties base) {
+        Properties props = new Properties();
+        props.putAll(base);
         props.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(CALL_TIMEOUT.toMillis()));
         // a broker that is still starting is retried often rather than after the default backoff of up to 1 s
         props.setProperty(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, "100");
@@ -44,7 +51,15 @@ public final class TopicAdmin {
      * false when it already existed with that many partitions; fails when it exists with another count.
      */
     public static boolean ensure(String bootstrap, String topic, int partitions) throws InterruptedException {
-        AdminClient admin = client(bootstrap);
+        Properties props = new Properties();
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return ensure(props, topic, partitions);
+    }
+
+    /** As {@link #ensure(String, String, int)}, with a client's settings ({@code bootstrap.servers}, SASL, TLS). */
+    public static boolean ensure(Properties client, String topic, int partitions) throws InterruptedException {
+        String bootstrap = client.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        AdminClient admin = client(client);
         try {
             return ensure(admin, bootstrap, topic, partitions);
         } finally {

@@ -31,7 +31,12 @@ public final class TopicIo {
      * a heartbeat at {@code heartbeatAtMs} into every partition: the traffic's time has passed there.
      */
     public static void produceRoundRobin(String bootstrap, String topic, List<byte[]> records, long heartbeatAtMs) {
-        try (KafkaProducer<byte[], byte[]> producer = KafkaWriter.probeProducer(bootstrap)) {
+        produceRoundRobin(client(bootstrap), topic, records, heartbeatAtMs);
+    }
+
+    /** As above, with a client's settings ({@code bootstrap.servers}, SASL, TLS). */
+    public static void produceRoundRobin(Properties client, String topic, List<byte[]> records, long heartbeatAtMs) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaWriter.probeProducer(client)) {
             SendFailure failure = new SendFailure();
             int partitions = producer.partitionsFor(topic).size();
             for (int i = 0; i < records.size(); i++) {
@@ -51,8 +56,13 @@ public final class TopicIo {
      * reader sees ({@code readCommitted}), or every record the broker holds.
      */
     public static KafkaConsumer<byte[], byte[]> fromBeginning(String bootstrap, String topic, boolean readCommitted) {
+        return fromBeginning(client(bootstrap), topic, readCommitted);
+    }
+
+    /** As above, with a client's settings ({@code bootstrap.servers}, SASL, TLS). */
+    public static KafkaConsumer<byte[], byte[]> fromBeginning(Properties client, String topic, boolean readCommitted) {
         Properties props = new Properties();
-        props.setProperty("bootstrap.servers", bootstrap);
+        props.putAll(client);
         props.setProperty("isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
         props.setProperty("enable.auto.commit", "false");
         props.setProperty("max.poll.records", "5000");
@@ -73,9 +83,15 @@ public final class TopicIo {
      */
     public static <T extends SpecificRecordBase> List<T> readUntil(String bootstrap, String topic, Class<T> type,
             Predicate<List<T>> done, Duration deadline, Duration settle) throws Exception {
+        return readUntil(client(bootstrap), topic, type, done, deadline, settle);
+    }
+
+    /** As above, with a client's settings ({@code bootstrap.servers}, SASL, TLS). */
+    public static <T extends SpecificRecordBase> List<T> readUntil(Properties client, String topic, Class<T> type,
+            Predicate<List<T>> done, Duration deadline, Duration settle) throws Exception {
         AvroBytes<T> avro = new AvroBytes<>(type);
         List<T> read = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = fromBeginning(bootstrap, topic, true)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = fromBeginning(client, topic, true)) {
             long end = System.nanoTime() + deadline.toNanos();
             long settleEnd = Long.MAX_VALUE;
             while (System.nanoTime() < Math.min(end, settleEnd)) {
@@ -88,5 +104,11 @@ public final class TopicIo {
             }
         }
         return read;
+    }
+
+    private static Properties client(String bootstrap) {
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", bootstrap);
+        return props;
     }
 }

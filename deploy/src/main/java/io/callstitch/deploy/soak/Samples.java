@@ -22,6 +22,21 @@ final class Samples {
         }
     }
 
+    /** Samples read back from {@link #csv()}. */
+    static Samples fromCsv(List<String> lines) {
+        Samples samples = new Samples();
+        String[] names = lines.get(0).split(",");
+        for (String line : lines.subList(1, lines.size())) {
+            String[] fields = line.split(",", -1);
+            Map<String, Double> row = new LinkedHashMap<>();
+            for (int i = 1; i < names.length; i++) {
+                row.put(names[i], i < fields.length && !fields[i].isEmpty() ? Double.parseDouble(fields[i]) : Double.NaN);
+            }
+            samples.add(Double.parseDouble(fields[0]), row);
+        }
+        return samples;
+    }
+
     String csv() {
         StringBuilder text = new StringBuilder("seconds");
         for (String name : series.keySet()) {

@@ -57,6 +57,13 @@ public final class Soak {
 
     public static void main(String[] args) throws Exception {
         SoakOptions options = SoakOptions.parseOrExit(args);
+        if (options.fromCsv != null) {
+            Samples samples = Samples.fromCsv(Files.readAllLines(options.fromCsv, StandardCharsets.UTF_8));
+            System.out.println(samples.table());
+            SoakPlot.render(samples, options.plot, options.title != null ? options.title : "callstitch soak: " + options.fromCsv);
+            System.out.println("plot: " + options.plot);
+            return;
+        }
         try {
             long differences = new Soak(options, System.out).run();
             System.exit(differences == 0 ? 0 : 1);
@@ -131,7 +138,7 @@ public final class Soak {
         Evaluation evaluation = Evaluation.of(traffic.calls, stitched, null);
         out.println();
         out.println(samples.table());
-        SoakPlot.render(samples, options.plot, String.format("callstitch soak: %,d calls in %d min at %d calls/s, parallelism %d, RocksDB",
+        SoakPlot.render(samples, options.plot, options.title != null ? options.title : String.format("callstitch soak: %,d calls in %d min at %d calls/s, parallelism %d, RocksDB",
                 traffic.calls.size(), options.minutes, options.callsPerSecond, options.parallelism));
         out.println("Samples: " + csv + "; plot: " + options.plot);
         out.printf("Stitched %,d records for %,d calls: %d differ from the brute force%s%n", stitched.size(), traffic.calls.size(),

@@ -24,6 +24,9 @@ final class SoakOptions {
     static final Flag<String> DATA_DIR = Flag.text("data-dir", ".local/soak",
             "where the broker, the checkpoints and the results go (wiped at each start)");
     static final Flag<String> PLOT = Flag.text("plot", "auto", "PNG to render the samples into; auto: DATA_DIR/soak.png");
+    static final Flag<String> FROM_CSV = Flag.optionalText("from-csv",
+            "run nothing: print the table and render the plot of an earlier run's soak.csv");
+    static final Flag<String> TITLE = Flag.text("title", "auto", "the plot's title; auto: what ran");
     static final Flag<Long> SEED = Flag.nonNegativeLong("seed", "5", "seed of the simulated traffic");
 
     static final FlagSet FLAGS = new FlagSet("soak",
@@ -32,7 +35,7 @@ final class SoakOptions {
                     + "RocksDB live data and the TaskManager's heap, then checks the output against the brute force, prints a\n"
                     + "table of the first and last thirds and renders the samples to a PNG.",
             List.of(MINUTES, CALLS_PER_SECOND, SAMPLE_SECONDS, PARALLELISM, CHECKPOINT_INTERVAL_MS, KAFKA_PORT, KAFKA_CONTROLLER_PORT,
-                    FLINK_PORT, DATA_DIR, PLOT, SEED));
+                    FLINK_PORT, DATA_DIR, PLOT, SEED, FROM_CSV, TITLE));
 
     final long minutes;
     final long callsPerSecond;
@@ -45,6 +48,10 @@ final class SoakOptions {
     final Path dataDir;
     final Path plot;
     final long seed;
+    /** Null: run a soak. */
+    final Path fromCsv;
+    /** Null: say what ran. */
+    final String title;
 
     private SoakOptions(FlagSet.Values values) throws UsageException {
         this.minutes = values.get(MINUTES);
@@ -59,6 +66,12 @@ final class SoakOptions {
         String plot = values.get(PLOT);
         this.plot = plot.equals("auto") ? dataDir.resolve("soak.png") : Paths.get(plot).toAbsolutePath();
         this.seed = values.get(SEED);
+        this.title = values.get(TITLE).equals("auto") ? null : values.get(TITLE);
+        String fromCsv = values.get(FROM_CSV);
+        this.fromCsv = fromCsv == null ? null : Paths.get(fromCsv).toAbsolutePath();
+        if (this.fromCsv != null && !java.nio.file.Files.isReadable(this.fromCsv)) {
+            throw new UsageException("cannot read --" + FROM_CSV.name() + " " + fromCsv);
+        }
         if (minutes * 60 * callsPerSecond > 5_000_000) {
             throw new UsageException("flags --minutes and --calls-per-second ask for more than 5 000 000 calls; the soak keeps them all"
                     + " to check the output");

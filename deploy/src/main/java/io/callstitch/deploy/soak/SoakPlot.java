@@ -28,8 +28,9 @@ final class SoakPlot {
     private static final String[][] PANELS = {
         {"calls held", "buffered calls", "calls in state"},
         {"checkpoint size (MB)", "checkpoint MB"},
+        {"RocksDB live data (MB)", "RocksDB live MB"},
         {"checkpoint duration (s)", "checkpoint s"},
-        {"memory (MB)", "RocksDB live MB", "heap used MB"},
+        {"heap of the JVM running the MiniCluster and the traffic (MB)", "heap used MB"},
     };
 
     private SoakPlot() {}
