@@ -163,11 +163,14 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
         pending.update(state);
     }
 
-    /** Writes a call that has all its pieces, and keeps it for the revision window, or forgets it. */
+    /**
+     * Writes a call (complete, or INCOMPLETE by the safety net) and keeps it for the revision window of
+     * job-match's progress, or forgets it at once (no window, or the end of a bounded input).
+     */
     private void written(AssemblyState state, long progress, Context ctx, Collector<StitchedCall> out) throws Exception {
         emit(state, out);
         pendingCount--;
-        if (revisionWindowMs == 0) {
+        if (revisionWindowMs == 0 || progress == Long.MAX_VALUE) {
             pending.clear();
             return;
         }
@@ -188,17 +191,8 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
             return;
         }
         LOG.debug("Call {} still missed pieces when job-match had got {} ms past its first", ctx.getCurrentKey(), timeoutMs);
-        emit(state, out);
-        pendingCount--;
-        if (revisionWindowMs == 0 || timestamp == Long.MAX_VALUE) {
-            pending.clear();
-            return;
-        }
-        // kept a while: a missing piece that still comes revises the record
-        state.setWritten(true);
-        state.setTimeoutAtMs(saturatedAdd(timestamp, revisionWindowMs));
-        ctx.timerService().registerEventTimeTimer(state.getTimeoutAtMs());
-        pending.update(state);
+        // kept a while like any written call: a missing piece that still comes revises the record
+        written(state, timestamp, ctx, out);
     }
 
     private void emit(AssemblyState state, Collector<StitchedCall> out) {
