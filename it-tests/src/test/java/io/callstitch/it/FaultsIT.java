@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import io.callstitch.deploy.check.Evaluation;
@@ -151,6 +153,42 @@ class FaultsIT {
         for (String job : jobs) {
             assertEquals("RUNNING", cluster.status(job), "job " + job + " after the TaskManager pid " + pid + " was killed");
         }
+    }
+
+    /**
+     * --delivery at-least-once, as documented: after the TaskManager is killed, a hop may write again what it
+     * wrote since its last checkpoint. Nothing is lost, every record still has the rule's lists and status
+     * OK, and a call written twice is written with the same content.
+     */
+    @Test
+    void atLeastOnceAfterATaskManagerIsKilledLosesNothingAndRepeatsOnlyWholeRecords() throws Exception {
+        PipelineTopics topics = topics("at-least-once");
+        submitPipeline(topics, List.of("--delivery", "at-least-once"));
+        Simulation simulation = simulation(24);
+        CompletableFuture<Void> traffic = liveTraffic(topics, simulation);
+
+        TimeUnit.SECONDS.sleep(10);
+        cluster.killTaskManager();
+        TimeUnit.SECONDS.sleep(3);
+        cluster.startTaskManager();
+        traffic.get(3, TimeUnit.MINUTES);
+
+        List<StitchedCall> stitched = TopicIo.readUntil(broker.bootstrap(), topics.stitched, StitchedCall.class,
+                read -> read.stream().map(StitchedCall::getId).distinct().count() >= simulation.calls().size(), DEADLINE, SETTLE);
+        Map<String, StitchedCall> first = new HashMap<>();
+        List<String> changed = new ArrayList<>();
+        for (StitchedCall call : stitched) {
+            StitchedCall earlier = first.putIfAbsent(call.getId(), call);
+            if (earlier != null && !earlier.equals(call)) {
+                changed.add(earlier + " then " + call);
+            }
+        }
+        assertEquals(List.of(), changed.subList(0, Math.min(3, changed.size())), changed.size() + " calls written twice with other content");
+        Evaluation evaluation = Evaluation.of(simulation.calls(), new ArrayList<>(first.values()), simulation.truthParents());
+        assertEquals(simulation.calls().size(), first.size(), "every call at least once");
+        assertEquals(0, evaluation.differences, "differences from the rule, e.g. " + evaluation.differenceExamples);
+        assertTrue(first.values().stream().allMatch(call -> call.getStatus() == Status.OK), "every call OK");
+        System.out.printf("at-least-once after a TaskManager kill: %d records for %d calls%n", stitched.size(), first.size());
     }
 
     @Test

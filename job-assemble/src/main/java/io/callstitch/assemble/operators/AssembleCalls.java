@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Metrics</b>, each emitted record counted once: {@code callsStitched} (all), and by the status
  * written {@code callsIncomplete}, {@code callsLate}, {@code callsOverMaxLatency}; plus
- * {@code duplicatePieces}, {@code callsRevised} (records written again), {@code amendmentsTooLate} and the gauge {@code pendingCalls} (calls in state on this subtask, kept in
+ * {@code duplicatePieces}, {@code callsRevised} (records written again), {@code amendmentsTooLate}, the gauge
+ * {@code writtenCallsKept} (written calls kept for the revision window) and the gauge {@code pendingCalls} (calls in state on this subtask, kept in
  * operator state so that it survives restarts; after a rescale the sum over subtasks stays exact).
  */
 public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, StitchedCall> implements CheckpointedFunction {
@@ -65,6 +66,8 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
     private transient ValueState<AssemblyState> pending;
     private transient ListState<Long> pendingCountState;
     private transient long pendingCount;
+    private transient ListState<Long> keptCountState;
+    private transient long keptCount;
 
     private transient Counter callsStitched;
     private transient Counter callsIncomplete;
@@ -99,6 +102,7 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
         callsRevised = metrics.counter("callsRevised");
         amendmentsTooLate = metrics.counter("amendmentsTooLate");
         metrics.gauge("pendingCalls", (Gauge<Long>) () -> pendingCount);
+        metrics.gauge("writtenCallsKept", (Gauge<Long>) () -> keptCount);
     }
 
     @Override
@@ -108,11 +112,17 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
         for (Long count : pendingCountState.get()) {
             pendingCount += count;
         }
+        keptCountState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("written-calls-kept", Types.LONG));
+        keptCount = 0;
+        for (Long count : keptCountState.get()) {
+            keptCount += count;
+        }
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         pendingCountState.update(List.of(pendingCount));
+        keptCountState.update(List.of(keptCount));
     }
 
     @Override
@@ -175,6 +185,7 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
             return;
         }
         state.setWritten(true);
+        keptCount++;
         state.setTimeoutAtMs(saturatedAdd(progress, revisionWindowMs));
         ctx.timerService().registerEventTimeTimer(state.getTimeoutAtMs());
         pending.update(state);
@@ -188,6 +199,7 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
         }
         if (state.getWritten()) {
             pending.clear();
+            keptCount--;
             return;
         }
         LOG.debug("Call {} still missed pieces when job-match had got {} ms past its first", ctx.getCurrentKey(), timeoutMs);
@@ -217,6 +229,11 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
     private static long saturatedAdd(long a, long b) {
         long sum = a + b;
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /** What the {@code writtenCallsKept} gauge reads. */
+    long keptCallsForTests() {
+        return keptCount;
     }
 
     /** What the {@code pendingCalls} gauge reads. */

@@ -175,6 +175,7 @@ class AssembleCallsTest {
         assertEquals(1, function.pendingCallsForTests());
         process(writtenAt(parent(ID2, 1000, 2, "id3"), 10_000));
         assertEquals(0, function.pendingCallsForTests(), "written: no longer pending");
+        assertEquals(1, function.keptCallsForTests(), "but kept");
         assertEquals(1, harness.numEventTimeTimers(), "the safety net's timer gave way to the window's");
         harness.processWatermark(new Watermark(10_000 + WINDOW_MS - 1));
         assertEquals(1, harness.numKeyedStateEntries(), "kept until the window has passed");
@@ -397,6 +398,7 @@ class AssembleCallsTest {
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
         assertEquals(written, harness.extractOutputValues().size(), "forgetting the written calls writes nothing");
         assertEquals(0, function.pendingCallsForTests(), "the pendingCalls gauge is back at zero");
+        assertEquals(0, function.keptCallsForTests(), "the writtenCallsKept gauge is back at zero");
         assertEquals(0, harness.numKeyedStateEntries(), "keyed state entries left");
         assertEquals(0, harness.numProcessingTimeTimers(), "processing-time timers left");
         assertEquals(0, harness.numEventTimeTimers(), "event-time timers left");
