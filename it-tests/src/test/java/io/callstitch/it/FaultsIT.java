@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,9 +22,12 @@ import io.callstitch.deploy.kafka.TopicIo;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
 import io.callstitch.simulator.KafkaWriter;
+import io.callstitch.simulator.ProbeJson;
 import io.callstitch.simulator.Simulation;
 import io.callstitch.simulator.SimulatorConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,8 +80,15 @@ class FaultsIT {
 
     /** The three jobs, each on its own, on fresh topics; returns their job ids. */
     private static List<String> submitPipeline(PipelineTopics topics, List<String> extra) throws Exception {
+        return submitPipeline(topics, extra, List.of());
+    }
+
+    /** @param rekeyExtra flags for job-rekey alone */
+    private static List<String> submitPipeline(PipelineTopics topics, List<String> extra, List<String> rekeyExtra) throws Exception {
         List<String> ids = new ArrayList<>();
-        ids.add(cluster.submit("rekey", flags(extra, "--input-topic", topics.raw, "--output-topic", topics.byIp, "--dead-letter-topic",
+        List<String> rekey = new ArrayList<>(extra);
+        rekey.addAll(rekeyExtra);
+        ids.add(cluster.submit("rekey", flags(rekey, "--input-topic", topics.raw, "--output-topic", topics.byIp, "--dead-letter-topic",
                 topics.deadLetter)));
         ids.add(cluster.submit("match", flags(extra, "--input-topic", topics.byIp, "--output-topic", topics.edges,
                 "--dead-letter-topic", topics.deadLetter)));
@@ -189,6 +201,62 @@ class FaultsIT {
         assertEquals(0, evaluation.differences, "differences from the rule, e.g. " + evaluation.differenceExamples);
         assertTrue(first.values().stream().allMatch(call -> call.getStatus() == Status.OK), "every call OK");
         System.out.printf("at-least-once after a TaskManager kill: %d records for %d calls%n", stitched.size(), first.size());
+    }
+
+    /**
+     * One raw partition held back 25 s while the others run ahead (a probe's or a job-rekey subtask's lag),
+     * with D at 4 s: its calls are later than D behind the other partitions' newest, so one watermark for
+     * the whole input would make them late. Per partition, its job-rekey subtask's marks lag behind, and
+     * job-match waits for the slowest instead.
+     */
+    @Test
+    void aRawPartitionHeldBackWhileTheOthersRunAheadMakesNothingLate() throws Exception {
+        PipelineTopics topics = topics("held-back");
+        submitPipeline(topics, List.of(), List.of("--max-out-of-orderness-ms", "4000"));
+        Simulation simulation = simulation(25);
+        // the traffic runs 17.5 s of its own time in 30 s: 25 s of wall clock hold it about 14 s behind, over D
+        long holdMs = 25_000;
+        CompletableFuture<Void> traffic = CompletableFuture.runAsync(() -> {
+            try (KafkaProducer<byte[], byte[]> producer = KafkaWriter.probeProducer(broker.bootstrap())) {
+                int partitions = producer.partitionsFor(topics.raw).size();
+                int held = partitions - 1;
+                ArrayDeque<long[]> waiting = new ArrayDeque<>();
+                List<byte[]> records = simulation.records();
+                long began = System.currentTimeMillis();
+                for (int i = 0; i < records.size(); i++) {
+                    long now = System.currentTimeMillis();
+                    while (!waiting.isEmpty() && waiting.peekFirst()[0] <= now) {
+                        int index = (int) waiting.pollFirst()[1];
+                        producer.send(new ProducerRecord<>(topics.raw, held, null, records.get(index)));
+                    }
+                    if (i % partitions == held) {
+                        waiting.addLast(new long[] {now + holdMs, i});
+                    } else {
+                        producer.send(new ProducerRecord<>(topics.raw, i % partitions, null, records.get(i)));
+                    }
+                    long due = began + i * 1000L / RECORDS_PER_SECOND;
+                    if (due > now) {
+                        Thread.sleep(due - now);
+                    }
+                }
+                while (!waiting.isEmpty()) {
+                    long[] next = waiting.pollFirst();
+                    Thread.sleep(Math.max(0, next[0] - System.currentTimeMillis()));
+                    producer.send(new ProducerRecord<>(topics.raw, held, null, records.get((int) next[1])));
+                }
+                byte[] heartbeat = ProbeJson.heartbeat(simulation.lastEndMs() + 51_001).getBytes(StandardCharsets.UTF_8);
+                for (int partition = 0; partition < partitions; partition++) {
+                    producer.send(new ProducerRecord<>(topics.raw, partition, null, heartbeat));
+                }
+                producer.flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        traffic.get(3, TimeUnit.MINUTES);
+
+        assertExactlyOnce(topics, simulation);
     }
 
     @Test
