@@ -43,7 +43,6 @@ import io.callstitch.deploy.zipkin.ZipkinTraces;
 import io.callstitch.deploy.check.RandomCalls;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.DeadLetter;
-import io.callstitch.schema.Reason;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.ChainStatus;
 import io.callstitch.schema.ChainSummary;

@@ -12,9 +12,7 @@ import io.callstitch.schema.Reason;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 

@@ -24,7 +24,6 @@ import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.Role;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
-import io.callstitch.simulator.ProbeJson;
 import io.callstitch.simulator.Simulation;
 import io.callstitch.simulator.SimulatorConfig;
 import java.io.IOException;
@@ -36,7 +35,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,9 +68,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code deploy/local/bench-pipeline}: callstitch against what Kafka and Flink move on this machine. See
