@@ -77,10 +77,9 @@ public final class AssembleJob {
     public static DataStream<StitchedCall> assemble(DataStream<EdgePiece> pieces, AssembleOptions.Timing timing) {
         return pieces
                 .keyBy(piece -> piece.getCall().getId(), Types.STRING)
-                .process(new AssembleCalls(timing.timeoutMs, timing.revisionWindowMs))
-                .returns(new AvroTypeInfo<>(StitchedCall.class))
-                .uid("assemble-calls")
-                .name("Assemble calls by id");
+                .transform("Assemble calls by id", new AvroTypeInfo<>(StitchedCall.class),
+                        new AssembleCalls(timing.timeoutMs, timing.revisionWindowMs))
+                .uid("assemble-calls");
     }
 
     static KafkaSerializationSchema<StitchedCall> serializer(AssembleOptions options) {

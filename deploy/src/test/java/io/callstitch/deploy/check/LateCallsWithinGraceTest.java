@@ -96,7 +96,7 @@ class LateCallsWithinGraceTest {
         try (KeyedOneInputStreamOperatorTestHarness<String, BucketedCall, EdgePiece> match = new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new MatchEdges(buckets, MatchOptions.defaultCallers())), BucketedCall::key, Types.STRING);
                 KeyedOneInputStreamOperatorTestHarness<String, EdgePiece, StitchedCall> assemble = new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new AssembleCalls(60_000, 15_000)), piece -> piece.getCall().getId(), Types.STRING)) {
+                        new AssembleCalls(60_000, 15_000), piece -> piece.getCall().getId(), Types.STRING)) {
             match.open();
             assemble.open();
             List<BucketedCall> copies = new ArrayList<>();

@@ -1,26 +1,27 @@
 package io.callstitch.assemble.operators;
 
 import io.callstitch.assemble.CallAssembly;
+import io.callstitch.assemble.DueCalls;
 import io.callstitch.schema.AssemblyState;
 import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.Role;
 import io.callstitch.schema.StitchedCall;
 import java.util.List;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>State</b> per call id, while some but not all of its pieces have come and for the revision
  * window after it was written: one {@link AssemblyState} (the call, the pieces seen, the ids so far, its
- * flags and its timer's time), read and written once per piece, and one event-time timer.
+ * flags and its next deadline), read and written once per piece. No timers: the deadlines are in a
+ * {@link DueCalls} index in memory, by second of event time, rebuilt from this state after a restore.
  *
  * <p><b>Emits</b> the call the moment its last piece arrives (every piece carries the count), then
  * keeps it for {@code revisionWindowMs} of job-match's progress: a duplicate piece (same role and, for
@@ -44,29 +46,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>The safety net</b> for a piece that never comes runs in event time, and event time here is
  * job-match's progress: each piece carries the event time at which job-match wrote it
- * ({@code written_at_ms}). The first piece sets a timer {@code timeoutMs} of that time later; when
- * job-match has got that far and the call still misses pieces, it is written {@code INCOMPLETE}. A
- * stopped job-assemble, or a stopped job-match, moves no event time, so an outage of either never
- * times a call out. At the end of a bounded input the final watermark writes whatever still waits. A
- * call written {@code INCOMPLETE} is kept for the window too: pieces that still come write it again.
+ * ({@code written_at_ms}). The first piece sets the call's deadline {@code timeoutMs} of that time later;
+ * when job-match has got that far (rounded up to the whole second, {@link DueCalls}) and the call still
+ * misses pieces, it is written {@code INCOMPLETE}. A stopped job-assemble, or a stopped job-match, moves
+ * no event time, so an outage of either never times a call out. At the end of a bounded input the final
+ * watermark writes whatever still waits. A call written {@code INCOMPLETE} is kept for the window too:
+ * pieces that still come write it again.
  *
  * <p><b>Metrics</b>, each emitted record counted once: {@code callsStitched} (all), and by the status
  * written {@code callsIncomplete}, {@code callsLate}, {@code callsOverMaxLatency}; plus
- * {@code duplicatePieces}, {@code callsRevised} (records written again), {@code amendmentsTooLate}, the gauge
- * {@code writtenCallsKept} (written calls kept for the revision window) and the gauge {@code pendingCalls} (calls in state on this subtask, kept in
- * operator state so that it survives restarts; after a rescale the sum over subtasks stays exact).
+ * {@code duplicatePieces}, {@code callsRevised} (records written again), {@code amendmentsTooLate}; the
+ * gauges {@code pendingCalls} (calls still missing pieces) and {@code writtenCallsKept} (written calls kept
+ * for the revision window) on this subtask, counted again from the state after a restore or a rescale.
  */
-public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, StitchedCall> implements CheckpointedFunction {
+public class AssembleCalls extends AbstractStreamOperator<StitchedCall> implements OneInputStreamOperator<EdgePiece, StitchedCall> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(AssembleCalls.class);
+    private static final String STATE_NAME = "pending";
 
     private final long timeoutMs;
     private final long revisionWindowMs;
 
     private transient ValueState<AssemblyState> pending;
-    private transient ListState<Long> pendingCountState;
+    private transient DueCalls due;
+    private transient long watermark;
     private transient long pendingCount;
-    private transient ListState<Long> keptCountState;
     private transient long keptCount;
 
     private transient Counter callsStitched;
@@ -88,12 +92,16 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
         }
         this.timeoutMs = timeoutMs;
         this.revisionWindowMs = revisionWindowMs;
+        this.chainingStrategy = ChainingStrategy.ALWAYS;
     }
 
     @Override
-    public void open(Configuration parameters) {
-        pending = getRuntimeContext().getState(new ValueStateDescriptor<>("pending", new AvroTypeInfo<>(AssemblyState.class)));
-        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+    public void open() throws Exception {
+        super.open();
+        pending = getPartitionedState(new ValueStateDescriptor<>(STATE_NAME, new AvroTypeInfo<>(AssemblyState.class)));
+        due = new DueCalls();
+        watermark = Long.MIN_VALUE;
+        MetricGroup metrics = getMetricGroup();
         callsStitched = metrics.counter("callsStitched");
         callsIncomplete = metrics.counter("callsIncomplete");
         callsLate = metrics.counter("callsLate");
@@ -103,51 +111,52 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
         amendmentsTooLate = metrics.counter("amendmentsTooLate");
         metrics.gauge("pendingCalls", (Gauge<Long>) () -> pendingCount);
         metrics.gauge("writtenCallsKept", (Gauge<Long>) () -> keptCount);
+        indexRestoredCalls();
     }
 
-    @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
-        pendingCountState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("pending-calls", Types.LONG));
-        pendingCount = 0;
-        for (Long count : pendingCountState.get()) {
-            pendingCount += count;
+    /** After a restore or a rescale: every call this subtask now holds goes back into the index and the gauges. */
+    private void indexRestoredCalls() throws Exception {
+        List<String> ids;
+        try (Stream<String> keys = this.<String>getKeyedStateBackend().getKeys(STATE_NAME, VoidNamespace.INSTANCE)) {
+            ids = keys.collect(Collectors.toList());
         }
-        keptCountState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("written-calls-kept", Types.LONG));
-        keptCount = 0;
-        for (Long count : keptCountState.get()) {
-            keptCount += count;
+        for (String id : ids) {
+            setCurrentKey(id);
+            AssemblyState state = pending.value();
+            due.add(id, state.getTimeoutAtMs());
+            if (state.getWritten()) {
+                keptCount++;
+            } else {
+                pendingCount++;
+            }
         }
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        pendingCountState.update(List.of(pendingCount));
-        keptCountState.update(List.of(keptCount));
-    }
-
-    @Override
-    public void processElement(EdgePiece piece, Context ctx, Collector<StitchedCall> out) throws Exception {
+    public void processElement(StreamRecord<EdgePiece> element) throws Exception {
+        EdgePiece piece = element.getValue();
         if (piece.getRole() != Role.CHILD && piece.getRole() != Role.PARENT) {
             // a foreign record on the topic must not fail the job over and over on the same offset
-            LOG.warn("Ignoring a piece of call {} with role {}", ctx.getCurrentKey(), piece.getRole());
+            LOG.warn("Ignoring a piece of call {} with role {}", getCurrentKey(), piece.getRole());
             return;
         }
-        long progress = Math.max(piece.getWrittenAtMs(), ctx.timerService().currentWatermark());
+        long progress = Math.max(piece.getWrittenAtMs(), watermark);
+        long timestamp = element.hasTimestamp() ? element.getTimestamp() : progress;
         AssemblyState state = pending.value();
         if (state == null) {
             if (piece.getAmends()) {
                 // the partner was forgotten: its record stays as written (docs/reliability.md)
                 amendmentsTooLate.inc();
-                LOG.debug("An amendment of call {} came after its revision window", ctx.getCurrentKey());
+                LOG.debug("An amendment of call {} came after its revision window", getCurrentKey());
                 return;
             }
             state = CallAssembly.start(piece, saturatedAdd(progress, timeoutMs));
             pendingCount++;
             if (CallAssembly.isComplete(state)) {
-                written(state, progress, ctx, out);
+                written(state, progress, timestamp);
                 return;
             }
-            ctx.timerService().registerEventTimeTimer(state.getTimeoutAtMs());
+            due.add(state.getCall().getId(), state.getTimeoutAtMs());
             pending.update(state);
             return;
         }
@@ -159,15 +168,15 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
         if (written) {
             // a late call's edge, or a missing piece of a call written INCOMPLETE: the record is superseded
             if (CallAssembly.isComplete(state)) {
-                emit(state, out);
+                emit(state, timestamp);
                 callsRevised.inc();
             }
             pending.update(state);
             return;
         }
         if (CallAssembly.isComplete(state)) {
-            ctx.timerService().deleteEventTimeTimer(state.getTimeoutAtMs());
-            written(state, progress, ctx, out);
+            // its entry for the safety net stays in the index, and is passed over when its second comes
+            written(state, progress, timestamp);
             return;
         }
         pending.update(state);
@@ -177,8 +186,8 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
      * Writes a call (complete, or INCOMPLETE by the safety net) and keeps it for the revision window of
      * job-match's progress, or forgets it at once (no window, or the end of a bounded input).
      */
-    private void written(AssemblyState state, long progress, Context ctx, Collector<StitchedCall> out) throws Exception {
-        emit(state, out);
+    private void written(AssemblyState state, long progress, long timestamp) throws Exception {
+        emit(state, timestamp);
         pendingCount--;
         if (revisionWindowMs == 0 || progress == Long.MAX_VALUE) {
             pending.clear();
@@ -187,29 +196,41 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
         state.setWritten(true);
         keptCount++;
         state.setTimeoutAtMs(saturatedAdd(progress, revisionWindowMs));
-        ctx.timerService().registerEventTimeTimer(state.getTimeoutAtMs());
+        due.add(state.getCall().getId(), state.getTimeoutAtMs());
         pending.update(state);
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<StitchedCall> out) throws Exception {
-        AssemblyState state = pending.value();
-        if (state == null || state.getTimeoutAtMs() != timestamp) {
-            return;
+    public void processWatermark(Watermark mark) throws Exception {
+        watermark = mark.getTimestamp();
+        for (Map.Entry<Long, List<String>> slice = due.pollDue(watermark); slice != null; slice = due.pollDue(watermark)) {
+            long dueAt = DueCalls.dueAt(slice.getKey());
+            for (String id : slice.getValue()) {
+                setCurrentKey(id);
+                AssemblyState state = pending.value();
+                if (state != null && DueCalls.sliceOf(state.getTimeoutAtMs()) == slice.getKey()) {
+                    deadlineReached(state, dueAt);
+                }
+                // else: forgotten already, or its deadline moved on (an older entry of the id)
+            }
         }
+        super.processWatermark(mark);
+    }
+
+    private void deadlineReached(AssemblyState state, long dueAt) throws Exception {
         if (state.getWritten()) {
             pending.clear();
             keptCount--;
             return;
         }
-        LOG.debug("Call {} still missed pieces when job-match had got {} ms past its first", ctx.getCurrentKey(), timeoutMs);
+        LOG.debug("Call {} still missed pieces when job-match had got {} ms past its first", state.getCall().getId(), timeoutMs);
         // kept a while like any written call: a missing piece that still comes revises the record
-        written(state, timestamp, ctx, out);
+        written(state, watermark == Long.MAX_VALUE ? Long.MAX_VALUE : dueAt, dueAt);
     }
 
-    private void emit(AssemblyState state, Collector<StitchedCall> out) {
+    private void emit(AssemblyState state, long timestamp) {
         StitchedCall call = CallAssembly.result(state);
-        out.collect(call);
+        output.collect(new StreamRecord<>(call, timestamp));
         callsStitched.inc();
         switch (call.getStatus()) {
             case INCOMPLETE:
@@ -239,5 +260,10 @@ public class AssembleCalls extends KeyedProcessFunction<String, EdgePiece, Stitc
     /** What the {@code pendingCalls} gauge reads. */
     long pendingCallsForTests() {
         return pendingCount;
+    }
+
+    /** Entries in the index of deadlines. */
+    long dueEntriesForTests() {
+        return due.entries();
     }
 }

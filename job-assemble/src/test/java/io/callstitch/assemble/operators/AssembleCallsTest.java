@@ -26,7 +26,6 @@ import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -171,17 +170,20 @@ class AssembleCallsTest {
         open();
 
         process(writtenAt(child(ID2, 2, "id1"), 10_000));
-        assertEquals(1, harness.numEventTimeTimers());
+        assertEquals(1, function.dueEntriesForTests(), "the safety net's deadline");
         assertEquals(1, function.pendingCallsForTests());
         process(writtenAt(parent(ID2, 1000, 2, "id3"), 10_000));
         assertEquals(0, function.pendingCallsForTests(), "written: no longer pending");
         assertEquals(1, function.keptCallsForTests(), "but kept");
-        assertEquals(1, harness.numEventTimeTimers(), "the safety net's timer gave way to the window's");
+        assertEquals(2, function.dueEntriesForTests(), "the window's deadline beside the safety net's, passed over when due");
         harness.processWatermark(new Watermark(10_000 + WINDOW_MS - 1));
         assertEquals(1, harness.numKeyedStateEntries(), "kept until the window has passed");
         harness.processWatermark(new Watermark(10_000 + WINDOW_MS));
         assertEquals(0, harness.numKeyedStateEntries(), "forgotten once it has");
-        assertEquals(0, harness.numEventTimeTimers());
+        assertEquals(0, function.keptCallsForTests());
+        harness.processWatermark(new Watermark(10_000 + TIMEOUT_MS));
+        assertEquals(0, function.dueEntriesForTests(), "the safety net's old deadline passed over");
+        assertEquals(0, harness.numEventTimeTimers(), "no timers at all");
         assertEquals(List.of(stitched(ID2, List.of("id1"), List.of("id3"), Status.OK)), harness.extractOutputValues());
     }
 
@@ -347,7 +349,7 @@ class AssembleCallsTest {
         OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
 
         open(checkpoint);
-        assertEquals(1, harness.numEventTimeTimers());
+        assertEquals(1, function.dueEntriesForTests(), "the restored call is back in the index of deadlines");
         assertEquals(1, function.pendingCallsForTests(), "the gauge survives the restore");
         process(parent(LONG, 1000, 4, "dup"));
         process(parent(LONG, 2000, 4, "b"));
@@ -356,6 +358,42 @@ class AssembleCallsTest {
         assertEquals(List.of(stitched(LONG, List.of("p"), List.of("a", "b", "c"), Status.LATE)),
                 harness.extractOutputValues());
         assertEquals(1, metrics.count("duplicatePieces"));
+        assertNothingLeft();
+    }
+
+    @Test
+    void aDeadlineOffTheWholeSecondFallsDueAtTheNextOneNeverEarlier() throws Exception {
+        open();
+
+        process(writtenAt(child(ID2, 2, "id1"), 10_500));
+        harness.processWatermark(new Watermark(10_500 + TIMEOUT_MS));
+        harness.processWatermark(new Watermark(10_999 + TIMEOUT_MS));
+        assertEquals(List.of(), harness.extractOutputValues(), "not before the whole second after the deadline");
+        harness.processWatermark(new Watermark(11_000 + TIMEOUT_MS));
+        assertEquals(List.of(stitched(ID2, List.of("id1"), List.of(), Status.INCOMPLETE)), harness.extractOutputValues());
+        assertNothingLeft();
+    }
+
+    @Test
+    void aRestoreIndexesEveryCallAgainSoItsDeadlineStillHolds() throws Exception {
+        open();
+        // one call still missing a piece, one written and kept
+        process(writtenAt(child(ID2, 2, "id1"), 10_000));
+        process(writtenAt(child(ID3, 2, "id2"), 12_000));
+        process(writtenAt(parent(ID3, 1000, 2), 12_000));
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
+
+        open(checkpoint);
+        assertEquals(1, function.pendingCallsForTests(), "the gauges are counted again from the state");
+        assertEquals(1, function.keptCallsForTests());
+        assertEquals(2, function.dueEntriesForTests(), "one deadline per restored call");
+        harness.processWatermark(new Watermark(12_000 + WINDOW_MS));
+        assertEquals(1, harness.numKeyedStateEntries(), "the kept call is forgotten when its window ends");
+        assertEquals(0, function.keptCallsForTests());
+        harness.processWatermark(new Watermark(10_000 + TIMEOUT_MS));
+        assertEquals(List.of(stitched(ID2, List.of("id1"), List.of(), Status.INCOMPLETE)), harness.extractOutputValues(),
+                "the waiting call is written by the safety net at its deadline");
+        assertEquals(1, metrics.count("callsIncomplete"));
         assertNothingLeft();
     }
 
@@ -375,7 +413,7 @@ class AssembleCallsTest {
         toClose.add(environment);
         function = new AssembleCalls(TIMEOUT_MS, WINDOW_MS);
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(function),
+                function,
                 piece -> piece.getCall().getId(), Types.STRING, environment);
         toClose.add(harness);
         if (restoreFrom != null) {
@@ -402,6 +440,7 @@ class AssembleCallsTest {
         assertEquals(0, harness.numKeyedStateEntries(), "keyed state entries left");
         assertEquals(0, harness.numProcessingTimeTimers(), "processing-time timers left");
         assertEquals(0, harness.numEventTimeTimers(), "event-time timers left");
+        assertEquals(0, function.dueEntriesForTests(), "deadlines left in the index");
     }
 
     /** The task metric group of the harness, handing the operator a group whose counters the test can read. */
