@@ -57,7 +57,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The three jobs on a real broker: real topics, round-robin raw partitions, exactly-once sinks and
+ * The three stitching jobs on a real broker: real topics, round-robin raw partitions, exactly-once sinks and
  * read_committed readers between the hops, watermarks carried across Kafka by marks.
  */
 class PipelineIT {

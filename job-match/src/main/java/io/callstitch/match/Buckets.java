@@ -4,8 +4,8 @@ import java.io.Serializable;
 import io.callstitch.schema.Call;
 
 /**
- * The time buckets that spread one ip's calls over many keys (pipeline.md §4), and when each bucket's
- * answer is final (§3). B is the bucket width, L the maximum latency.
+ * The time buckets that spread one ip's calls over many keys, and when each bucket's answer is final
+ * (docs/architecture.md, "Hot ips: buckets" and "Time: when an answer is final"). B is the bucket width, L the maximum latency.
  *
  * <ul>
  *   <li>A call looking for parents sits in one bucket: that of its start.</li>

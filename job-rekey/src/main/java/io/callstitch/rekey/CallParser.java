@@ -12,7 +12,8 @@ import io.callstitch.schema.Reason;
 
 /**
  * Turns the bytes of one probe record into a valid {@link Call}, or says exactly why it cannot
- * (pipeline.md §7). Pure and bounded: the work per record is linear in its size, which is capped.
+ * (docs/architecture.md, "Bad input"). Pure and bounded: the work per record is linear in its size, which is
+ * capped.
  *
  * <p>A heartbeat is the other kind of record: {@code {"heartbeat_at_ms": T}} (CSV: {@code heartbeat,T})
  * says that its partition has delivered every call ending at or before T. It is not a call; it only

@@ -667,7 +667,7 @@ public final class PipelineBenchmark {
             }
         }
         out.printf("  job-assemble on the heap: %.0f bytes per call in flight (its state record as a checkpoint writes it, with"
-                + " key and timer, over this workload's calls)%n", assemblyBytesPerCall(workload));
+                + " its key, over this workload's calls; its deadlines are in no checkpoint)%n", assemblyBytesPerCall(workload));
         out.println("  ratios, each taken inside one round, median over the rounds:");
         ratio(results, workload, Contender.PIPELINE, Contender.CEILING_B, "pipeline / ceiling (b)", false);
         ratio(results, workload, Contender.PIPELINE, Contender.CEILING_A, "pipeline / ceiling (a)", false);
@@ -682,7 +682,7 @@ public final class PipelineBenchmark {
         ratio(results, workload, Contender.ASSEMBLE, Contender.CEILING_A, "job-assemble alone / ceiling (a), records handled", true);
     }
 
-    /** A call's state in job-assemble after its CHILD piece, serialised as keyed state is: record, key and timer. */
+    /** A call's state in job-assemble after its CHILD piece, serialised as keyed state is: record and key. */
     private static double assemblyBytesPerCall(Workload workload) {
         AvroSerializer<AssemblyState> serializer = new AvroSerializer<>(AssemblyState.class);
         DataOutputSerializer bytes = new DataOutputSerializer(512);
@@ -694,9 +694,6 @@ public final class PipelineBenchmark {
                 bytes.clear();
                 serializer.serialize(CallAssembly.start(piece, 0), bytes);
                 StringSerializer.INSTANCE.serialize(call.getId(), bytes);
-                // the timer: key and time again
-                StringSerializer.INSTANCE.serialize(call.getId(), bytes);
-                bytes.writeLong(0);
                 total += bytes.length();
                 count++;
             }

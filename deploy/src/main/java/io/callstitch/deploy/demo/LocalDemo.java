@@ -47,7 +47,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * {@code deploy/local/demo}: the whole product on this machine. A real Kafka broker in its own JVM, a
- * local Flink cluster (with its web UI) running the three jobs as three jobs, the seed's first example
+ * local Flink cluster (with its web UI) running the four jobs as four jobs, the seed's first example
  * and sample traffic written round-robin into {@code calls.raw} with a few bad records, and the
  * stitched calls read back from {@code calls.stitched} and checked against the rule.
  */

@@ -18,7 +18,8 @@ import org.apache.kafka.clients.admin.AdminClient;
 /**
  * A real single-node Apache Kafka 3.x broker in KRaft mode, running as a child JVM on the jars of
  * {@code deploy/kafka-broker/target/lib}. It is a separate JVM because Kafka 3.x brings Scala 2.13, which
- * cannot share a classpath with Flink 1.12's Scala 2.11 (pipeline.md §8).
+ * cannot share a classpath with Flink 1.12's Scala 2.11 (docs/architecture.md, "Flink 1.12 on Java 17, and the
+ * local runtime").
  *
  * <p>{@link #start} formats the data dir (once: a formatted dir is reused with its topics), starts the broker with its
  * output in {@code <data-dir>/broker.log}, writes {@code <data-dir>/broker.pid} and returns when the broker
