@@ -259,6 +259,54 @@ class FaultsIT {
         assertExactlyOnce(topics, simulation);
     }
 
+    /**
+     * One job-rekey subtask held back for real while the other runs on: its TaskManager JVM, which holds that
+     * subtask alone, is frozen (SIGSTOP) twice under live traffic. First for 8 s, shorter than the heartbeat
+     * timeout (20 s): a stall, which backs up job-rekey's shuffle and holds its checkpoints. Then for 30 s,
+     * longer: the cluster takes the TaskManager for lost, job-rekey fails over and can only restart from its
+     * checkpoint once the TaskManager runs again and offers its slot back (a slow restart). D is 4 s, so one
+     * watermark for the whole by-ip topic would make the held-back subtask's calls late; job-match waits for
+     * the slowest subtask's marks instead, and nothing is late, lost or doubled.
+     */
+    @Test
+    void oneJobRekeySubtaskStalledThenRestartingSlowlyMakesNothingLateLostOrDoubled() throws Exception {
+        PipelineTopics topics = topics("stalled");
+        try (LocalCluster small = LocalCluster.up(5, FAST)) {
+            // job-match and job-assemble take four of the five slots; the second TaskManager's one slot and the last
+            // one here are job-rekey's two subtasks
+            List<String> jobs = new ArrayList<>();
+            jobs.add(small.submit("match", flags(List.of(), "--input-topic", topics.byIp, "--output-topic", topics.edges,
+                    "--dead-letter-topic", topics.deadLetter)));
+            jobs.add(small.submit("assemble", flags(List.of(), "--input-topic", topics.edges, "--output-topic", topics.stitched,
+                    "--dead-letter-topic", topics.deadLetter)));
+            for (String job : jobs) {
+                small.awaitRunning(job);
+            }
+            small.startTaskManager("stalled", 1);
+            String rekey = small.submit("rekey", flags(List.of("--max-out-of-orderness-ms", "4000"), "--input-topic", topics.raw,
+                    "--output-topic", topics.byIp, "--dead-letter-topic", topics.deadLetter));
+            small.awaitRunning(rekey);
+            Simulation simulation = simulation(26);
+            CompletableFuture<Void> traffic = liveTraffic(topics, simulation);
+
+            TimeUnit.SECONDS.sleep(5);
+            long pid = small.pauseTaskManager("stalled");
+            TimeUnit.SECONDS.sleep(8);
+            small.resumeTaskManager("stalled");
+            TimeUnit.SECONDS.sleep(5);
+            small.pauseTaskManager("stalled");
+            TimeUnit.SECONDS.sleep(30);
+            small.resumeTaskManager("stalled");
+            traffic.get(3, TimeUnit.MINUTES);
+
+            assertExactlyOnce(topics, simulation);
+            String failures = small.failures(rekey);
+            assertTrue(failures.contains("The heartbeat of TaskManager"), "job-rekey failed over when its TaskManager (pid " + pid
+                    + ") was taken for lost: " + failures);
+            assertEquals("RUNNING", small.status(rekey), "and runs again");
+        }
+    }
+
     @Test
     void theBrokerKilledAndRestartedUnderLiveTrafficLosesAndRepeatsNothing() throws Exception {
         PipelineTopics topics = topics("broker-kill");

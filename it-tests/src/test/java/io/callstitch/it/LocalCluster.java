@@ -103,12 +103,10 @@ final class LocalCluster implements AutoCloseable {
 
     /** Kills the TaskManager JVM with SIGKILL, by its pid, and waits until it is gone. */
     long killTaskManager() throws Exception {
-        long pid = Long.parseLong(Files.readString(dataDir.resolve("taskmanager.pid")).trim());
-        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no TaskManager with pid " + pid));
-        assertTrue(process.info().command().orElse("").contains("java"), "pid " + pid + " is the TaskManager's JVM");
+        ProcessHandle process = taskManager("taskmanager");
         process.destroyForcibly();
         process.onExit().get(60, TimeUnit.SECONDS);
-        return pid;
+        return process.pid();
     }
 
     /** Starts a TaskManager again ({@code deploy/local/flink taskmanager}). */
@@ -116,11 +114,49 @@ final class LocalCluster implements AutoCloseable {
         flink("taskmanager");
     }
 
+    /** Starts one more TaskManager ({@code deploy/local/flink taskmanager --name NAME --slots N}). */
+    void startTaskManager(String name, int slots) throws Exception {
+        flink("taskmanager", "--name", name, "--slots", Integer.toString(slots));
+    }
+
+    /** Freezes a TaskManager JVM with SIGSTOP, by its pid, as a stalled machine or a long pause would. */
+    long pauseTaskManager(String name) throws Exception {
+        ProcessHandle process = taskManager("taskmanager-" + name);
+        signal("STOP", process.pid());
+        return process.pid();
+    }
+
+    /** Lets a paused TaskManager JVM run on (SIGCONT). */
+    void resumeTaskManager(String name) throws Exception {
+        signal("CONT", taskManager("taskmanager-" + name).pid());
+    }
+
+    private ProcessHandle taskManager(String pidFile) throws IOException {
+        long pid = Long.parseLong(Files.readString(dataDir.resolve(pidFile + ".pid")).trim());
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no TaskManager with pid " + pid));
+        String command = process.info().commandLine().orElse("");
+        assertTrue(command.contains("TaskManagerRunner") && command.contains(dataDir.toString()), "pid " + pid
+                + " is this cluster's TaskManager JVM: " + command);
+        return process;
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, kill.exitValue(), "kill -" + signal + " " + pid + ": " + output);
+    }
+
     /** The job's status as the REST API reports it. */
     String status(String jobId) throws Exception {
         Matcher state = Pattern.compile("\"state\":\"([A-Z]+)\"").matcher(get("/jobs/" + jobId));
         assertTrue(state.find());
         return state.group(1);
+    }
+
+    /** The failures the job has recovered from, as the REST API reports them ({@code /jobs/<id>/exceptions}). */
+    String failures(String jobId) throws Exception {
+        return get("/jobs/" + jobId + "/exceptions");
     }
 
     /** Waits until the job runs (every task deployed and running), with a deadline. */

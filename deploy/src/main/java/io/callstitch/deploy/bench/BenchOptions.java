@@ -39,6 +39,9 @@ public final class BenchOptions {
     public static final Flag<Integer> HOT_CALLS = Flag.positiveInt("hot-calls", "40000",
             "simulated calls of the hot workload, where the rule finds hundreds of parents per call");
     public static final Flag<Integer> RUNS = Flag.positiveInt("runs", "3", "rounds; each figure is the median over them");
+    public static final Flag<Long> WARMUP_CALLS = Flag.nonNegativeLong("warmup-calls", "50000",
+            "before the first round, the pipeline and ceiling (b) once on this many calls of their own, not counted, so that no"
+                    + " round pays for the JIT compiling the code the others run compiled; 0 = none");
     public static final Flag<String> WORKLOADS = Flag.text("workloads", "low,hot",
             "low (the simulator at --low-rate) and/or hot (at --hot-rate: the gateway with thousands of calls in flight)");
     public static final Flag<Long> LOW_RATE = Flag.positiveLong("low-rate", "100", "requests per second of the low workload");
@@ -72,13 +75,14 @@ public final class BenchOptions {
                     + "local broker, then runs, round after round on the same records, the pipeline, each job alone, two ceilings\n"
                     + "of no-op jobs and a one-job intervalJoin peer, checks every stitched output against the brute force, and\n"
                     + "prints a table of medians and ratios (docs/performance.md).",
-            List.of(CALLS, HOT_CALLS, RUNS, WORKLOADS, LOW_RATE, HOT_RATE, ONLY, LATENCY_SECONDS, PEER_CALLS, PARALLELISM, CHECKPOINT_INTERVAL_MS, STATE_BACKEND,
+            List.of(CALLS, HOT_CALLS, RUNS, WARMUP_CALLS, WORKLOADS, LOW_RATE, HOT_RATE, ONLY, LATENCY_SECONDS, PEER_CALLS, PARALLELISM, CHECKPOINT_INTERVAL_MS, STATE_BACKEND,
                     REKEY_FLAGS, MATCH_FLAGS, ASSEMBLE_FLAGS, KAFKA_PORT, KAFKA_CONTROLLER_PORT, FLINK_PORT, DATA_DIR, SEED,
                     RUN_TIMEOUT_SECONDS));
 
     final int calls;
     final int hotCalls;
     final int runs;
+    final int warmupCalls;
     final List<String> workloads;
     final long lowRate;
     final long hotRate;
@@ -102,6 +106,10 @@ public final class BenchOptions {
         this.calls = values.get(CALLS);
         this.hotCalls = values.get(HOT_CALLS);
         this.runs = values.get(RUNS);
+        if (values.get(WARMUP_CALLS) > 10_000_000) {
+            throw new UsageException("flag --" + WARMUP_CALLS.name() + " takes at most 10000000 calls, got " + values.get(WARMUP_CALLS));
+        }
+        this.warmupCalls = (int) (long) values.get(WARMUP_CALLS);
         this.workloads = new ArrayList<>();
         for (String workload : values.get(WORKLOADS).split(",")) {
             if (!workload.equals("low") && !workload.equals("hot")) {

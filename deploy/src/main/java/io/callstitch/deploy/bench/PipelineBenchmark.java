@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -108,7 +109,7 @@ public final class PipelineBenchmark {
     }
 
     /** One workload's traffic and what the rule says of it. */
-    private static final class Workload {
+    static final class Workload {
         final String name;
         final List<Call> calls;
         final Map<String, BruteForce.Expected> expected;
@@ -122,6 +123,20 @@ public final class PipelineBenchmark {
         Workload sixteenth;
         double callsPerRequest;
         long rate;
+        /** Whether a run keeps each output record's append time: only the live run, which measures latency from it. */
+        boolean timed;
+        // each call's position, for the check of a run's output as it is read
+        private Map<String, Integer> positions;
+
+        Map<String, Integer> positions() {
+            if (positions == null) {
+                positions = new HashMap<>(calls.size() * 2);
+                for (int i = 0; i < calls.size(); i++) {
+                    positions.put(calls.get(i).getId(), i);
+                }
+            }
+            return positions;
+        }
 
         Workload(String name, List<Call> calls, Map<String, BruteForce.Expected> expected, long pieces, String rawTopic,
                 String description) {
@@ -211,6 +226,9 @@ public final class PipelineBenchmark {
             flink = startFlink();
             rest = flink.getRestAddress().get();
             try {
+                if (options.warmupCalls > 0) {
+                    warmUp();
+                }
                 for (String name : options.workloads) {
                     Workload workload = load(name);
                     Map<Contender, List<Result>> results = measure(workload);
@@ -222,6 +240,22 @@ public final class PipelineBenchmark {
             } finally {
                 flink.close();
             }
+        }
+    }
+
+    /**
+     * The pipeline and ceiling (b) once on traffic of their own, not counted: the cluster runs in this JVM, and
+     * without it the first round's contender would pay for compiling what every later one runs compiled.
+     */
+    private void warmUp() throws Exception {
+        out.println();
+        out.println("Warm-up (not counted): " + options.warmupCalls + " calls at " + options.lowRate + " requests/s ...");
+        Workload warmup = traffic("warmup", options.warmupCalls, options.lowRate);
+        for (Contender contender : List.of(Contender.PIPELINE, Contender.CEILING_B)) {
+            String prefix = "bench-warmup." + Flag.cliName(contender);
+            out.printf("  %s ... (load average %s)%n", contender.label, loadAverage());
+            Result result = contender == Contender.PIPELINE ? runPipeline(warmup, prefix) : runCeilingB(warmup, prefix);
+            out.printf("    %,d records in %.1f s of output; %s%n", result.records, result.spanMs / 1000.0, result.check);
         }
     }
 
@@ -338,14 +372,7 @@ public final class PipelineBenchmark {
                                         prefix + ".out", contender == Contender.CEILING_A_KEYED_TWICE)));
                         break;
                     case CEILING_B:
-                        result = runJobs(prefix + ".stitched", workload.calls.size(), null, List.of(
-                                env -> CeilingJobs.noOpRekey(env, kafkaOptions(prefix + "-1"), rekeySettings(), workload.rawTopic,
-                                        prefix + ".by-ip"),
-                                env -> CeilingJobs.noOpMatch(env, kafkaOptions(prefix + "-2"), buckets(), prefix + ".by-ip",
-                                        prefix + ".edges"),
-                                env -> CeilingJobs.noOpAssemble(env, kafkaOptions(prefix + "-3"), prefix + ".edges",
-                                        prefix + ".stitched")),
-                                prefix + ".by-ip", prefix + ".edges");
+                        result = runCeilingB(workload, prefix);
                         break;
                     case PEER:
                     default:
@@ -391,6 +418,7 @@ public final class PipelineBenchmark {
         LiveTraffic traffic = LiveTraffic.of(tenants, perTenant, workload.rate, options.seed + 1, origin, maxLatency, DELIVERY_DISORDER_MS);
         Workload live = new Workload(workload.name + "-live", traffic.calls, BruteForce.stitch(traffic.calls), 0,
                 "bench-" + workload.name + ".live.raw", "");
+        live.timed = true;
         String prefix = "bench-" + workload.name + ".live";
         createTopics(false, live.rawTopic);
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -428,6 +456,14 @@ public final class PipelineBenchmark {
 
     private static long percentile(List<Long> sorted, double share) {
         return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, (int) (share * sorted.size())));
+    }
+
+    private Result runCeilingB(Workload workload, String prefix) throws Exception {
+        return runJobs(prefix + ".stitched", workload.calls.size(), null, List.of(
+                env -> CeilingJobs.noOpRekey(env, kafkaOptions(prefix + "-1"), rekeySettings(), workload.rawTopic, prefix + ".by-ip"),
+                env -> CeilingJobs.noOpMatch(env, kafkaOptions(prefix + "-2"), buckets(), prefix + ".by-ip", prefix + ".edges"),
+                env -> CeilingJobs.noOpAssemble(env, kafkaOptions(prefix + "-3"), prefix + ".edges", prefix + ".stitched")),
+                prefix + ".by-ip", prefix + ".edges");
     }
 
     private Result runPipeline(Workload workload, String prefix) throws Exception {
@@ -539,7 +575,9 @@ public final class PipelineBenchmark {
 
     private Result read(String topic, long expected, Workload check, AtomicLong peakHeap) throws Exception {
         AvroBytes<StitchedCall> avro = new AvroBytes<>(StitchedCall.class);
-        List<StitchedCall> stitched = new ArrayList<>();
+        // checked as read, not kept: holding a million records would load this JVM's garbage collector, which the
+        // cluster under test shares, more the longer the run
+        OutputCheck output = check == null ? null : new OutputCheck(check);
         Map<String, Long> appendTimes = new HashMap<>();
         long count = 0;
         long first = Long.MAX_VALUE;
@@ -557,8 +595,10 @@ public final class PipelineBenchmark {
                     last = Math.max(last, record.timestamp());
                     if (check != null) {
                         StitchedCall call = avro.decode(record.value());
-                        stitched.add(call);
-                        appendTimes.put(call.getId(), record.timestamp());
+                        output.accept(call);
+                        if (check.timed) {
+                            appendTimes.put(call.getId(), record.timestamp());
+                        }
                     }
                 }
                 if (System.nanoTime() > nextProgress) {
@@ -568,7 +608,7 @@ public final class PipelineBenchmark {
             }
         }
         String verdict = count < expected ? "TIMED OUT after " + count + " of " + expected + " records"
-                : check == null ? "count as expected" : differences(check, stitched);
+                : check == null ? "count as expected" : output.verdict();
         Result result = new Result(count, last - first, first, last, peakHeap.get(), verdict);
         result.appendTimes.putAll(appendTimes);
         return result;
@@ -615,27 +655,46 @@ public final class PipelineBenchmark {
     }
 
     /** Every call once, with the lists of the brute force and status OK. */
-    static String differences(Workload workload, List<StitchedCall> stitched) {
-        Map<String, Integer> seen = new HashMap<>();
-        long wrong = 0;
-        long notOk = 0;
-        for (StitchedCall call : stitched) {
-            seen.merge(call.getId(), 1, Integer::sum);
+    /** A run's stitched output against the brute force, one record at a time: every call once, its lists, status OK. */
+    static final class OutputCheck {
+        private final Workload workload;
+        private final BitSet seen = new BitSet();
+        private final BitSet doubled = new BitSet();
+        private long unknown;
+        private long wrong;
+        private long notOk;
+
+        OutputCheck(Workload workload) {
+            this.workload = workload;
+        }
+
+        void accept(StitchedCall call) {
+            Integer position = workload.positions().get(call.getId());
+            if (position == null) {
+                unknown++;
+                return;
+            }
+            if (seen.get(position)) {
+                doubled.set(position);
+            }
+            seen.set(position);
             BruteForce.Expected expected = workload.expected.get(call.getId());
-            if (expected == null || !expected.parentList().equals(call.getParents()) || !expected.childList().equals(call.getChildren())) {
+            if (!expected.parentList().equals(call.getParents()) || !expected.childList().equals(call.getChildren())) {
                 wrong++;
             }
             if (call.getStatus() != Status.OK) {
                 notOk++;
             }
         }
-        long missing = workload.expected.keySet().stream().filter(id -> !seen.containsKey(id)).count();
-        long doubled = seen.values().stream().filter(times -> times > 1).count();
-        if (missing + doubled + wrong + notOk == 0) {
-            return "equal to the brute force";
+
+        String verdict() {
+            long missing = workload.calls.size() - seen.cardinality();
+            if (missing + doubled.cardinality() + unknown + wrong + notOk == 0) {
+                return "equal to the brute force";
+            }
+            return String.format("DIFFERS from the brute force: %d missing, %d doubled, %d with wrong lists, %d not OK, %d unknown ids",
+                    missing, doubled.cardinality(), wrong, notOk, unknown);
         }
-        return String.format("DIFFERS from the brute force: %d missing, %d doubled, %d with wrong lists, %d not OK",
-                missing, doubled, wrong, notOk);
     }
 
     private void report(Workload workload, Map<Contender, List<Result>> results) {
