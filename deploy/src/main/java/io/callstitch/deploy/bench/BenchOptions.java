@@ -57,7 +57,8 @@ public final class BenchOptions {
             "checkpoint interval of every job (exactly-once everywhere)");
     public static final Flag<String> STATE_BACKEND = Flag.text("cluster-state-backend", "rocksdb",
             "the local Flink's state.backend (rocksdb or filesystem), for jobs that do not choose their own");
-    public static final Flag<String> REKEY_FLAGS = Flag.optionalText("rekey-flags", "more flags for job-rekey, space-separated");
+    public static final Flag<String> REKEY_FLAGS = Flag.optionalText("rekey-flags",
+            "more flags for job-rekey, space-separated (a --parallelism here replaces the run's)");
     public static final Flag<String> MATCH_FLAGS = Flag.optionalText("match-flags", "more flags for job-match, space-separated");
     public static final Flag<String> ASSEMBLE_FLAGS = Flag.text("assemble-flags", "--state-backend heap",
             "more flags for job-assemble, space-separated; none for no more (then it runs on --cluster-state-backend)");

@@ -826,9 +826,18 @@ public final class PipelineBenchmark {
     }
 
     private List<String> common(String group) {
-        List<String> flags = new ArrayList<>(List.of("--bootstrap", kafka.bootstrap(), "--parallelism", Integer.toString(options.parallelism),
+        return common(group, List.of());
+    }
+
+    /** The flags every job of a run gets, then {@code own}: a job's own {@code --parallelism} replaces the run's. */
+    private List<String> common(String group, List<String> own) {
+        List<String> flags = new ArrayList<>(List.of("--bootstrap", kafka.bootstrap(),
                 "--checkpoint-interval-ms", Long.toString(options.checkpointIntervalMs), "--start-from", "earliest",
                 "--group-id", group, "--checkpoint-dir", options.dataDir.resolve("checkpoints").toUri().toString()));
+        if (!own.contains("--parallelism")) {
+            flags.addAll(List.of("--parallelism", Integer.toString(options.parallelism)));
+        }
+        flags.addAll(own);
         return flags;
     }
 
@@ -837,23 +846,20 @@ public final class PipelineBenchmark {
     }
 
     private RekeyOptions rekeyOptions(String prefix, String input, String output) throws Exception {
-        List<String> args = common(prefix + "-rekey");
+        List<String> args = common(prefix + "-rekey", options.rekeyFlags);
         args.addAll(List.of("--input-topic", input, "--output-topic", output, "--dead-letter-topic", prefix + ".dead-letter"));
-        args.addAll(options.rekeyFlags);
         return RekeyOptions.parse(args.toArray(new String[0]), NO_HELP);
     }
 
     private MatchOptions matchOptions(String prefix, String input, String output) throws Exception {
-        List<String> args = common(prefix + "-match");
+        List<String> args = common(prefix + "-match", options.matchFlags);
         args.addAll(List.of("--input-topic", input, "--output-topic", output, "--dead-letter-topic", prefix + ".dead-letter"));
-        args.addAll(options.matchFlags);
         return MatchOptions.parse(args.toArray(new String[0]), NO_HELP);
     }
 
     private AssembleOptions assembleOptions(String prefix, String input, String output) throws Exception {
-        List<String> args = common(prefix + "-assemble");
+        List<String> args = common(prefix + "-assemble", options.assembleFlags);
         args.addAll(List.of("--input-topic", input, "--output-topic", output, "--dead-letter-topic", prefix + ".dead-letter"));
-        args.addAll(options.assembleFlags);
         return AssembleOptions.parse(args.toArray(new String[0]), NO_HELP);
     }
 
