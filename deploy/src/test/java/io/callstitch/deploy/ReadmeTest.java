@@ -32,8 +32,8 @@ class ReadmeTest {
     void everyFlagIsDocumentedWithItsDefault() throws Exception {
         List<String> lines = readme();
         List<String> missing = new ArrayList<>();
-        for (FlagSet flags : List.of(RekeyOptions.FLAGS, MatchOptions.FLAGS, AssembleOptions.FLAGS, ChainsOptions.FLAGS, StitchFileOptions.FLAGS, DemoOptions.FLAGS,
-                SimulatorOptions.FLAGS, EvaluateOptions.FLAGS)) {
+        for (FlagSet flags : List.of(RekeyOptions.FLAGS, MatchOptions.FLAGS, AssembleOptions.FLAGS, ChainsOptions.FLAGS, StitchFileOptions.FLAGS,
+                DemoOptions.FLAGS, SimulatorOptions.FLAGS, EvaluateOptions.FLAGS)) {
             for (Flag<?> flag : flags.flags()) {
                 String value = flag.isRequired() ? "(required)" : flag.defaultText();
                 boolean documented = lines.stream().anyMatch(line ->

@@ -389,7 +389,8 @@ class PipelineIT {
             assertEquals(evaluation.trueEdges, evaluation.trueEdgesFound, "with clocks in step every true edge is found");
             assertTrue(evaluation.trueEdges > 3000);
 
-            Map<String, BruteForceChains.Expected> expected = BruteForceChains.followingBestParents(stitched).chains(Integer.parseInt(ChainsOptions.MAX_HOPS.defaultText()));
+            Map<String, BruteForceChains.Expected> expected = BruteForceChains.followingBestParents(stitched)
+                    .chains(Integer.parseInt(ChainsOptions.MAX_HOPS.defaultText()));
             assertTrue(expected.size() > 100, "the traffic must make chains to prove anything: " + expected.size());
             List<ChainSummary> summaries = TopicIo.readUntil(broker.bootstrap(), topics.chainsStats, ChainSummary.class,
                     read -> read.size() >= expected.size(), DEADLINE, SETTLE);

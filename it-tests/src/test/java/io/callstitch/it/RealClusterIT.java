@@ -1,7 +1,6 @@
 package io.callstitch.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -81,7 +80,8 @@ class RealClusterIT {
         assertEquals(first.calls().size(), cluster.metricOnceSettled("callstitch job-assemble", "callsStitched", first.calls().size()),
                 "the metric counts what was written");
         // the job-chains jar too: one summary per chain, each as a brute-force walk of the stitched calls finds it
-        Map<String, BruteForceChains.Expected> chains = BruteForceChains.followingBestParents(stitched).chains(Integer.parseInt(ChainsOptions.MAX_HOPS.defaultText()));
+        Map<String, BruteForceChains.Expected> chains = BruteForceChains.followingBestParents(stitched)
+                .chains(Integer.parseInt(ChainsOptions.MAX_HOPS.defaultText()));
         Map<String, BruteForceChains.Expected> summed = new TreeMap<>();
         TopicIo.readUntil(broker.bootstrap(), topics.chainsStats, ChainSummary.class, read -> read.size() >= chains.size(), DEADLINE, SETTLE)
                 .forEach(summary -> assertEquals(null, summed.put(summary.getRootId(), BruteForceChains.of(summary)), "written twice"));

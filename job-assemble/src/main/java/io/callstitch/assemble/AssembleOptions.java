@@ -31,7 +31,8 @@ public final class AssembleOptions implements Serializable {
     public static final Flag<OutputFormat> OUTPUT_FORMAT = Flag.choice("output-format", OutputFormat.AVRO,
             "format of the stitched calls: avro or json (one object per record)", OutputFormat.class);
     public static final Flag<Long> ASSEMBLY_TIMEOUT_MS = Flag.positiveLong("assembly-timeout-ms", "60000",
-            "event time (how far job-match has got) after a call's first piece at which it is written INCOMPLETE if pieces are missing; keep it above --max-latency-ms + --bucket-ms of job-match");
+            "event time (how far job-match has got) after a call's first piece at which it is written INCOMPLETE if pieces"
+                    + " are missing; keep it above --max-latency-ms + --bucket-ms of job-match");
     public static final Flag<Long> REVISION_WINDOW_MS = Flag.nonNegativeLong("revision-window-ms", "15000",
             "event time a written call is kept for: a duplicate piece is then dropped, and a late call's edge (or a missing piece)"
                     + " writes it again as REVISED; keep it at least job-match's --late-grace-ms; 0 forgets at once");

@@ -58,8 +58,9 @@ public final class ChainsOptions implements Serializable {
 
     public static final FlagSet FLAGS = new FlagSet("job-chains",
             "Reads the stitched calls of topic calls.stitched, walks every chain down from its root (a call without\n"
-                    + "a best parent, or without parents with --chains-by rule) over topic chains.walk, and writes one summary per chain with at least one child to topic\n"
-                    + "chains.stats once the chain is complete; optionally one Zipkin span per call.",
+                    + "a best parent, or without parents with --chains-by rule) over topic chains.walk, and writes one summary\n"
+                    + "per chain with at least one child to topic chains.stats once the chain is complete; optionally one\n"
+                    + "Zipkin span per call.",
             allFlags());
 
     public final KafkaJobOptions kafka;

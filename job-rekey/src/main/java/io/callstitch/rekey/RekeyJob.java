@@ -52,7 +52,7 @@ public final class RekeyJob {
 
     /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */
     public static void pipeline(StreamExecutionEnvironment env, RekeyOptions options) throws UsageException {
-        KafkaTopics.partitionCount(options.kafka, options.inputTopic);
+        int rawPartitions = KafkaTopics.partitionCount(options.kafka, options.inputTopic);
         KafkaTopics.partitionCount(options.kafka, options.deadLetterTopic);
         int byIpPartitions = KafkaTopics.partitionCount(options.kafka, options.outputTopic);
         KafkaEnds.configure(env, options.kafka);
@@ -60,7 +60,8 @@ public final class RekeyJob {
         FlinkKafkaConsumer<ParsedInput> consumer = KafkaEnds.source(options.kafka, options.inputTopic,
                 new RawCallDeserializer(options.inputFormat, options.settings));
         consumer.assignTimestampsAndWatermarks(QuietPartitionWatermarks.of(options.settings));
-        DataStream<ParsedInput> parsed = env.addSource(consumer).uid("rekey-source").name("Read raw calls");
+        DataStream<ParsedInput> parsed = env.addSource(consumer).uid("rekey-source").name("Read raw calls")
+                .setParallelism(options.sourceParallelism > 0 ? options.sourceParallelism : sourceParallelism(rawPartitions, env.getParallelism()));
 
         Sinks sinks = build(parsed,
                 KafkaEnds.sink(options.kafka, options.outputTopic, new ByIpSerializer(options.outputTopic)),
@@ -103,6 +104,8 @@ public final class RekeyJob {
     public static Streams rekey(DataStream<ParsedInput> parsed, RekeyOptions.Settings settings) {
         SingleOutputStreamOperator<ParsedInput> valid = parsed
                 .process(new RouteRejects()).returns(new AvroTypeInfo<>(ParsedInput.class))
+                // chained to the source, at its parallelism
+                .setParallelism(parsed.getParallelism())
                 .uid("rekey-route-rejects").name("Route rejected records");
         IdShards shards = new IdShards(keyGroups(parsed.getExecutionEnvironment()));
         SingleOutputStreamOperator<Call> unique = valid
@@ -116,6 +119,22 @@ public final class RekeyJob {
                 .uid("rekey-file-under-ips").name("File each call under its two ips");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(DeadLetters.TAG).union(unique.getSideOutput(DeadLetters.TAG));
         return new Streams(byIp, deadLetters);
+    }
+
+    /**
+     * How many subtasks read the raw topic by default: the largest divisor of its partition count that is not above
+     * the job's parallelism. Each reader then has as many partitions as every other, so on a backlog (a replay, a
+     * catch-up after an outage) the readers move through event time at one pace; with 5 partitions over 2 readers,
+     * the one with 2 would run ahead of the one with 3, and job-match, which waits for the slowest, would buffer the
+     * gap, more the longer the backlog (docs/performance.md).
+     */
+    static int sourceParallelism(int partitions, int parallelism) {
+        for (int readers = Math.min(partitions, Math.max(1, parallelism)); readers > 1; readers--) {
+            if (partitions % readers == 0) {
+                return readers;
+            }
+        }
+        return 1;
     }
 
     /** The job's max parallelism, or Flink's default where it is not set (the file mode, tests). */

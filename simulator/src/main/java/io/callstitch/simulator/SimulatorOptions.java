@@ -17,7 +17,8 @@ public final class SimulatorOptions {
     public static final Flag<Integer> CALLS = Flag.positiveInt("calls", "10000", "stop after this many calls (whole requests)");
     public static final Flag<Long> RATE = Flag.positiveLong("rate", "100", "requests per second of simulated time (concurrency = rate x latency)");
     public static final Flag<Long> SEED = Flag.nonNegativeLong("seed", "1", "seed: the same flags and seed give the same records");
-    public static final Flag<Long> START_MS = Flag.nonNegativeLong("start-ms", "0", "simulated time of the first request, epoch ms; 0 = so the traffic ends now");
+    public static final Flag<Long> START_MS = Flag.nonNegativeLong("start-ms", "0",
+            "simulated time of the first request, epoch ms; 0 = so the traffic ends now");
     public static final Flag<Long> MAX_LATENCY_MS = Flag.positiveLong("max-latency-ms", "20000", "no call is longer than this");
     public static final Flag<Long> MAX_DISORDER_MS = Flag.nonNegativeLong("max-disorder-ms", "0",
             "deliver out of order: each record delayed by up to this after its end");

@@ -76,9 +76,9 @@ public final class BenchOptions {
                     + "local broker, then runs, round after round on the same records, the pipeline, each job alone, two ceilings\n"
                     + "of no-op jobs and a one-job intervalJoin peer, checks every stitched output against the brute force, and\n"
                     + "prints a table of medians and ratios (docs/performance.md).",
-            List.of(CALLS, HOT_CALLS, RUNS, WARMUP_CALLS, WORKLOADS, LOW_RATE, HOT_RATE, ONLY, LATENCY_SECONDS, PEER_CALLS, PARALLELISM, CHECKPOINT_INTERVAL_MS, STATE_BACKEND,
-                    REKEY_FLAGS, MATCH_FLAGS, ASSEMBLE_FLAGS, KAFKA_PORT, KAFKA_CONTROLLER_PORT, FLINK_PORT, DATA_DIR, SEED,
-                    RUN_TIMEOUT_SECONDS));
+            List.of(CALLS, HOT_CALLS, RUNS, WARMUP_CALLS, WORKLOADS, LOW_RATE, HOT_RATE, ONLY, LATENCY_SECONDS, PEER_CALLS, PARALLELISM,
+                    CHECKPOINT_INTERVAL_MS, STATE_BACKEND, REKEY_FLAGS, MATCH_FLAGS, ASSEMBLE_FLAGS, KAFKA_PORT, KAFKA_CONTROLLER_PORT,
+                    FLINK_PORT, DATA_DIR, SEED, RUN_TIMEOUT_SECONDS));
 
     final int calls;
     final int hotCalls;

@@ -749,7 +749,8 @@ public final class PipelineBenchmark {
         int count = 0;
         try {
             for (Call call : workload.calls.subList(0, Math.min(50_000, workload.calls.size()))) {
-                EdgePiece piece = new EdgePiece(call, Role.CHILD, 0L, workload.expected.get(call.getId()).parentList(), 2, false, false, 0L, 0, 1, null, null, List.of(), false);
+                EdgePiece piece = new EdgePiece(call, Role.CHILD, 0L, workload.expected.get(call.getId()).parentList(), 2, false, false,
+                        0L, 0, 1, null, null, List.of(), false);
                 bytes.clear();
                 serializer.serialize(CallAssembly.start(piece, 0), bytes);
                 StringSerializer.INSTANCE.serialize(call.getId(), bytes);

@@ -114,7 +114,8 @@ public final class LocalDemo {
                     // job-chains follows best parents: a chain per call without one that some call chose
                     long chains = stitched.stream().filter(call -> call.getBestParent() == null && !call.getBestChildren().isEmpty()).count();
                     out.println();
-                    out.println("Waiting for " + chains + " chain summaries (one per root call that some call chose as its best parent) on " + topics.chainsStats + " ...");
+                    out.println("Waiting for " + chains + " chain summaries (one per root call that some call chose as its best parent) on "
+                            + topics.chainsStats + " ...");
                     List<ChainSummary> summaries = TopicIo.readUntil(kafka.bootstrap(), topics.chainsStats, ChainSummary.class,
                             read -> read.size() >= chains, DEADLINE, Duration.ZERO);
                     reportChains(summaries, chains, zipkin);
@@ -210,7 +211,8 @@ public final class LocalDemo {
         }
         out.println();
         out.println("Three stitched records as job-assemble --output-format json writes them:");
-        stitched.stream().filter(call -> call.getId().startsWith("call-") && !call.getChildren().isEmpty()).sorted(Comparator.comparing(StitchedCall::getStartAtMs))
+        stitched.stream().filter(call -> call.getId().startsWith("call-") && !call.getChildren().isEmpty())
+                .sorted(Comparator.comparing(StitchedCall::getStartAtMs))
                 .limit(3).forEach(call -> out.println("  " + StitchedJson.toJson(call)));
         out.println();
         out.println("Delivery: " + traffic.calls.size() + " calls and " + traffic.bad + " bad records in; statuses " + statuses

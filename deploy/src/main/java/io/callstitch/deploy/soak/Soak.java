@@ -138,8 +138,9 @@ public final class Soak {
         Evaluation evaluation = Evaluation.of(traffic.calls, stitched, null);
         out.println();
         out.println(samples.table());
-        SoakPlot.render(samples, options.plot, options.title != null ? options.title : String.format("callstitch soak: %,d calls in %d min at %d calls/s, parallelism %d, RocksDB",
-                traffic.calls.size(), options.minutes, options.callsPerSecond, options.parallelism));
+        String title = options.title != null ? options.title : String.format("callstitch soak: %,d calls in %d min at %d calls/s,"
+                + " parallelism %d, RocksDB", traffic.calls.size(), options.minutes, options.callsPerSecond, options.parallelism);
+        SoakPlot.render(samples, options.plot, title);
         out.println("Samples: " + csv + "; plot: " + options.plot);
         out.printf("Stitched %,d records for %,d calls: %d differ from the brute force%s%n", stitched.size(), traffic.calls.size(),
                 evaluation.differences, evaluation.differences == 0 ? "" : ", e.g. " + evaluation.differenceExamples);

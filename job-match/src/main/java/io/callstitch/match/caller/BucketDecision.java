@@ -9,8 +9,9 @@ import io.callstitch.schema.Call;
 
 /**
  * One closed bucket of one host, indexed once for its E-steps and M-steps: callers and callees as small
- * ints (numbered in name order), each child's candidates as parent indexes with their timing bins, so a step costs array reads per candidate and one model update per kind, never a map
- * look-up or a string comparison per edge.
+ * ints (numbered in name order), each child's candidates as parent indexes with their timing bins, so a
+ * step costs array reads per candidate and one model update per kind, never a map look-up or a string
+ * comparison per edge.
  */
 final class BucketDecision {
     private final List<Call> parents;
