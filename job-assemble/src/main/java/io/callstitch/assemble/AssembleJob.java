@@ -41,11 +41,12 @@ public final class AssembleJob {
 
     /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */
     public static void pipeline(StreamExecutionEnvironment env, AssembleOptions options) throws UsageException {
-        KafkaTopics.partitionCount(options.kafka, options.inputTopic);
+        int inputPartitions = KafkaTopics.partitionCount(options.kafka, options.inputTopic);
         KafkaTopics.partitionCount(options.kafka, options.outputTopic);
         KafkaTopics.partitionCount(options.kafka, options.deadLetterTopic);
         KafkaEnds.configure(env, options.kafka);
-        DataStream<EdgePiece> pieces = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic, EdgePiece.class,
+        DataStream<EdgePiece> pieces = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic,
+                KafkaEnds.readers(env, options.kafka, inputPartitions), EdgePiece.class,
                 progressOfJobMatch(options.timing.timeoutMs), JOB_NAME, "assemble", options.deadLetterTopic, "Read edge pieces");
         build(pieces, KafkaEnds.sink(options.kafka, options.outputTopic, serializer(options)), options.timing)
                 // the Kafka sink's transactional ids derive from its task name: naming the topic keeps two

@@ -62,13 +62,16 @@ public final class ChainsJob {
         for (String topic : topics) {
             KafkaTopics.partitionCount(options.kafka, topic);
         }
+        int inputPartitions = KafkaTopics.partitionCount(options.kafka, options.inputTopic);
         KafkaEnds.configure(env, options.kafka);
         KafkaDeserializationSchema<Decoded<StitchedCall>> stitched = options.inputFormat == ChainsOptions.Format.JSON
                 ? new ChainsKafka.StitchedJsonSource() : new AvroKafkaDeserializer<>(StitchedCall.class, JOB_NAME);
-        DataStream<StitchedCall> calls = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic, stitched,
-                new AvroTypeInfo<>(StitchedCall.class), null, "chains", options.deadLetterTopic, "Read stitched calls");
-        DataStream<ChainMessage> walk = KafkaEnds.decodedSource(env, options.kafka, options.walkTopic, ChainMessage.class, null, JOB_NAME,
-                "chains-walk", options.deadLetterTopic, "Read chain walk");
+        DataStream<StitchedCall> calls = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic,
+                KafkaEnds.readers(env, options.kafka, inputPartitions), stitched, new AvroTypeInfo<>(StitchedCall.class), null, "chains",
+                options.deadLetterTopic, "Read stitched calls");
+        // the walk is the job's own loop: read at its full parallelism
+        DataStream<ChainMessage> walk = KafkaEnds.decodedSource(env, options.kafka, options.walkTopic, env.getParallelism(),
+                ChainMessage.class, null, JOB_NAME, "chains-walk", options.deadLetterTopic, "Read chain walk");
 
         SingleOutputStreamOperator<ChainMessage> walked = walk(calls, walk, options.chainTimeoutMs, options.zipkinTopic != null,
                 options.maxHops, options.chainsBy);

@@ -3,6 +3,7 @@ package io.callstitch.common;
 import io.callstitch.schema.DeadLetter;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -85,25 +86,52 @@ public final class KafkaEnds {
      * @param uidPrefix the uids are {@code <prefix>-source}, {@code <prefix>-route-undecodable} and {@code <prefix>-dead-letter-sink}
      */
     public static <T extends SpecificRecordBase> DataStream<T> decodedSource(StreamExecutionEnvironment env, KafkaJobOptions options,
-            String topic, Class<T> type, WatermarkStrategy<Decoded<T>> watermarks, String job, String uidPrefix, String deadLetterTopic,
-            String name) {
-        return decodedSource(env, options, topic, new AvroKafkaDeserializer<>(type, job), new AvroTypeInfo<>(type), watermarks, uidPrefix,
-                deadLetterTopic, name);
+            String topic, int readers, Class<T> type, WatermarkStrategy<Decoded<T>> watermarks, String job, String uidPrefix,
+            String deadLetterTopic, String name) {
+        return decodedSource(env, options, topic, readers, new AvroKafkaDeserializer<>(type, job), new AvroTypeInfo<>(type), watermarks,
+                uidPrefix, deadLetterTopic, name);
+    }
+
+    /**
+     * How many subtasks read a topic of {@code partitions}: {@code --source-parallelism}, or by default the largest divisor
+     * of the partition count that is not above the job's parallelism. Each reader then has as many partitions as every
+     * other, so on a backlog (a replay, a catch-up after an outage, a job behind its upstream) the readers move through
+     * event time at one pace. With 5 partitions over 2 readers, the one with 2 would run ahead of the one with 3, and the
+     * job, whose event time follows the slowest, would hold the gap in state, more the longer the backlog
+     * (docs/performance.md, "Readers out of step").
+     */
+    public static int readers(StreamExecutionEnvironment env, KafkaJobOptions options, int partitions) {
+        if (options.sourceParallelism > 0) {
+            return options.sourceParallelism;
+        }
+        // no parallelism known here (the cluster's default applies later): the cluster's, balanced or not
+        return env.getParallelism() < 1 ? ExecutionConfig.PARALLELISM_DEFAULT : balancedReaders(partitions, env.getParallelism());
+    }
+
+    /** The largest divisor of {@code partitions} not above {@code parallelism} (at least 1). */
+    static int balancedReaders(int partitions, int parallelism) {
+        for (int readers = Math.min(partitions, Math.max(1, parallelism)); readers > 1; readers--) {
+            if (partitions % readers == 0) {
+                return readers;
+            }
+        }
+        return 1;
     }
 
     /** As above, for any reader of the topic's bytes that says which records do not decode. */
-    public static <T> DataStream<T> decodedSource(StreamExecutionEnvironment env, KafkaJobOptions options, String topic,
+    public static <T> DataStream<T> decodedSource(StreamExecutionEnvironment env, KafkaJobOptions options, String topic, int readers,
             KafkaDeserializationSchema<Decoded<T>> schema, TypeInformation<T> type, WatermarkStrategy<Decoded<T>> watermarks,
             String uidPrefix, String deadLetterTopic, String name) {
         FlinkKafkaConsumer<Decoded<T>> consumer = source(options, topic, schema);
         if (watermarks != null) {
             consumer.assignTimestampsAndWatermarks(watermarks);
         }
-        SingleOutputStreamOperator<T> decoded = env.addSource(consumer).uid(uidPrefix + "-source").name(name)
-                .process(new RouteUndecodable<T>()).returns(type)
+        // the routing and its dead letters chained to the reader, at its parallelism
+        SingleOutputStreamOperator<T> decoded = env.addSource(consumer).setParallelism(readers).uid(uidPrefix + "-source").name(name)
+                .process(new RouteUndecodable<T>()).setParallelism(readers).returns(type)
                 .uid(uidPrefix + "-route-undecodable").name("Route undecodable records");
         decoded.getSideOutput(RouteUndecodable.DEAD_LETTERS)
-                .addSink(sink(options, deadLetterTopic, deadLetterSerializer(deadLetterTopic)))
+                .addSink(sink(options, deadLetterTopic, deadLetterSerializer(deadLetterTopic))).setParallelism(readers)
                 .uid(uidPrefix + "-dead-letter-sink").name("Write dead letters of " + topic + " to " + deadLetterTopic);
         return decoded;
     }

@@ -20,6 +20,9 @@ public final class KafkaJobOptions implements Serializable {
             "Kafka producer transaction timeout; must be below the broker's transaction.max.timeout.ms");
     public static final Flag<Long> PARALLELISM = Flag.nonNegativeLong("parallelism", "0",
             "parallelism of the job's operators; 0 takes the cluster's default");
+    public static final Flag<Long> SOURCE_PARALLELISM = Flag.nonNegativeLong("source-parallelism", "0",
+            "subtasks reading the input topic; 0: the largest divisor of its partition count not above the job's parallelism,"
+                    + " so that every reader has as many partitions and none runs ahead in event time on a backlog");
     public static final Flag<Integer> MAX_PARALLELISM = Flag.positiveInt("max-parallelism", "128",
             "upper bound for rescaling keyed state later; fixed for the life of a savepoint");
     public static final Flag<String> KAFKA_CONFIG = Flag.optionalText("kafka-config",
@@ -32,7 +35,7 @@ public final class KafkaJobOptions implements Serializable {
 
     /** The shared flags, in the order {@code --help} lists them, after a job's own group id flag. */
     public static final List<Flag<?>> FLAGS = List.of(
-            BOOTSTRAP, START_FROM, DELIVERY, CHECKPOINT_INTERVAL_MS, TRANSACTION_TIMEOUT_MS, PARALLELISM, MAX_PARALLELISM,
+            BOOTSTRAP, START_FROM, DELIVERY, CHECKPOINT_INTERVAL_MS, TRANSACTION_TIMEOUT_MS, PARALLELISM, SOURCE_PARALLELISM, MAX_PARALLELISM,
             STATE_BACKEND, CHECKPOINT_DIR, KAFKA_CONFIG);
 
     public final String bootstrap;
@@ -42,6 +45,8 @@ public final class KafkaJobOptions implements Serializable {
     public final long checkpointIntervalMs;
     public final long transactionTimeoutMs;
     public final int parallelism;
+    /** Subtasks reading the input topic, or 0 for as many as keep them balanced ({@link KafkaEnds#readers}). */
+    public final int sourceParallelism;
     public final int maxParallelism;
     public final StateBackendChoice stateBackend;
     /** Null: the cluster's. */
@@ -61,6 +66,12 @@ public final class KafkaJobOptions implements Serializable {
         }
         this.parallelism = (int) requested;
         this.maxParallelism = values.get(MAX_PARALLELISM);
+        long readers = values.get(SOURCE_PARALLELISM);
+        if (readers > maxParallelism) {
+            throw new UsageException("flag --" + SOURCE_PARALLELISM.name() + " (" + readers + ") must not exceed --" + MAX_PARALLELISM.name()
+                    + " (" + maxParallelism + ")");
+        }
+        this.sourceParallelism = (int) readers;
         this.stateBackend = values.get(STATE_BACKEND);
         this.checkpointDir = values.get(CHECKPOINT_DIR);
         String kafkaConfigFile = values.get(KAFKA_CONFIG);

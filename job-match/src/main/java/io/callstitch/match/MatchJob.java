@@ -35,12 +35,13 @@ public final class MatchJob {
 
     /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */
     public static void pipeline(StreamExecutionEnvironment env, MatchOptions options) throws UsageException {
-        KafkaTopics.partitionCount(options.kafka, options.inputTopic);
+        int inputPartitions = KafkaTopics.partitionCount(options.kafka, options.inputTopic);
         KafkaTopics.partitionCount(options.kafka, options.outputTopic);
         KafkaTopics.partitionCount(options.kafka, options.deadLetterTopic);
         KafkaEnds.configure(env, options.kafka);
 
-        DataStream<ByIpRecord> byIp = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic, ByIpRecord.class,
+        DataStream<ByIpRecord> byIp = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic,
+                KafkaEnds.readers(env, options.kafka, inputPartitions), ByIpRecord.class,
                 new UpstreamMarkWatermarks(), "job-match", "match", options.deadLetterTopic, "Read calls by ip");
 
         build(byIp,

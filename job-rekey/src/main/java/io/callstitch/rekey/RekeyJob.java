@@ -61,7 +61,7 @@ public final class RekeyJob {
                 new RawCallDeserializer(options.inputFormat, options.settings));
         consumer.assignTimestampsAndWatermarks(QuietPartitionWatermarks.of(options.settings));
         DataStream<ParsedInput> parsed = env.addSource(consumer).uid("rekey-source").name("Read raw calls")
-                .setParallelism(options.sourceParallelism > 0 ? options.sourceParallelism : sourceParallelism(rawPartitions, env.getParallelism()));
+                .setParallelism(KafkaEnds.readers(env, options.kafka, rawPartitions));
 
         Sinks sinks = build(parsed,
                 KafkaEnds.sink(options.kafka, options.outputTopic, new ByIpSerializer(options.outputTopic)),
@@ -119,22 +119,6 @@ public final class RekeyJob {
                 .uid("rekey-file-under-ips").name("File each call under its two ips");
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(DeadLetters.TAG).union(unique.getSideOutput(DeadLetters.TAG));
         return new Streams(byIp, deadLetters);
-    }
-
-    /**
-     * How many subtasks read the raw topic by default: the largest divisor of its partition count that is not above
-     * the job's parallelism. Each reader then has as many partitions as every other, so on a backlog (a replay, a
-     * catch-up after an outage) the readers move through event time at one pace; with 5 partitions over 2 readers,
-     * the one with 2 would run ahead of the one with 3, and job-match, which waits for the slowest, would buffer the
-     * gap, more the longer the backlog (docs/performance.md).
-     */
-    static int sourceParallelism(int partitions, int parallelism) {
-        for (int readers = Math.min(partitions, Math.max(1, parallelism)); readers > 1; readers--) {
-            if (partitions % readers == 0) {
-                return readers;
-            }
-        }
-        return 1;
     }
 
     /** The job's max parallelism, or Flink's default where it is not set (the file mode, tests). */

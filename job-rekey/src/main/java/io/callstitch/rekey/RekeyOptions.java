@@ -40,9 +40,6 @@ public final class RekeyOptions implements Serializable {
                     + " probe with a wrong clock cannot drag event time on and make the others late");
     public static final Flag<Integer> MAX_ID_LENGTH = Flag.positiveInt("max-id-length", "256",
             "longer ids are rejected as OVERSIZE_FIELD");
-    public static final Flag<Long> SOURCE_PARALLELISM = Flag.nonNegativeLong("source-parallelism", "0",
-            "subtasks reading the raw topic; 0: the largest divisor of its partition count not above the job's parallelism,"
-                    + " so that every reader has as many partitions and none runs ahead in event time");
 
     public static final FlagSet FLAGS = new FlagSet("job-rekey",
             "Reads raw probe records, rejects invalid ones to the dead-letter topic, drops exact duplicates,\n"
@@ -56,8 +53,6 @@ public final class RekeyOptions implements Serializable {
     public final String outputTopic;
     public final String deadLetterTopic;
     public final Settings settings;
-    /** Subtasks of the source, or 0 for the balanced default ({@link RekeyJob#sourceParallelism}). */
-    public final int sourceParallelism;
 
     /** What the operators of job-rekey need, also when they run without Kafka (file mode). */
     public static final class Settings implements Serializable {
@@ -109,10 +104,6 @@ public final class RekeyOptions implements Serializable {
         this.outputTopic = values.get(OUTPUT_TOPIC);
         this.deadLetterTopic = values.get(DEAD_LETTER_TOPIC);
         this.settings = Settings.from(values);
-        if (values.get(SOURCE_PARALLELISM) > 32_768) {
-            throw new UsageException("flag --" + SOURCE_PARALLELISM.name() + " must be at most 32768, got " + values.get(SOURCE_PARALLELISM));
-        }
-        this.sourceParallelism = (int) (long) values.get(SOURCE_PARALLELISM);
     }
 
     /** The flags that shape the operators, for programs (the file mode) that run them without Kafka. */
@@ -126,7 +117,7 @@ public final class RekeyOptions implements Serializable {
     }
 
     private static List<Flag<?>> flags() {
-        List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, OUTPUT_TOPIC, DEAD_LETTER_TOPIC, GROUP_ID, SOURCE_PARALLELISM));
+        List<Flag<?>> flags = new ArrayList<>(List.of(INPUT_TOPIC, OUTPUT_TOPIC, DEAD_LETTER_TOPIC, GROUP_ID));
         flags.addAll(settingsFlags());
         flags.addAll(quietFlags());
         flags.addAll(KafkaJobOptions.FLAGS);

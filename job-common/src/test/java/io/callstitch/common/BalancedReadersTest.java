@@ -1,10 +1,10 @@
-package io.callstitch.rekey;
+package io.callstitch.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-class SourceParallelismTest {
+class BalancedReadersTest {
     @Test
     void everyReaderGetsAsManyPartitions() {
         // against a plain reading: the readers r <= parallelism, r <= partitions, with partitions % r == 0, the most of them
@@ -16,17 +16,17 @@ class SourceParallelismTest {
                         expected = readers;
                     }
                 }
-                assertEquals(expected, RekeyJob.sourceParallelism(partitions, parallelism), partitions + " partitions, parallelism " + parallelism);
+                assertEquals(expected, KafkaEnds.balancedReaders(partitions, parallelism), partitions + " partitions, parallelism " + parallelism);
             }
         }
     }
 
     @Test
     void theContractsFivePartitions() {
-        assertEquals(1, RekeyJob.sourceParallelism(5, 2), "2 readers would read 3 and 2 partitions");
-        assertEquals(1, RekeyJob.sourceParallelism(5, 4));
-        assertEquals(5, RekeyJob.sourceParallelism(5, 5));
-        assertEquals(5, RekeyJob.sourceParallelism(5, 12), "never more readers than partitions");
-        assertEquals(4, RekeyJob.sourceParallelism(12, 5));
+        assertEquals(1, KafkaEnds.balancedReaders(5, 2), "2 readers would read 3 and 2 partitions");
+        assertEquals(1, KafkaEnds.balancedReaders(5, 4));
+        assertEquals(5, KafkaEnds.balancedReaders(5, 5));
+        assertEquals(5, KafkaEnds.balancedReaders(5, 12), "never more readers than partitions");
+        assertEquals(4, KafkaEnds.balancedReaders(12, 5));
     }
 }
