@@ -63,6 +63,8 @@ public final class MatchJob {
     public static DataStream<EdgePiece> match(DataStream<ByIpRecord> byIp, Buckets buckets, ModelSettings callers) {
         return byIp
                 .flatMap(new FanOutToBuckets(buckets)).returns(TypeInformation.of(BucketedCall.class))
+                // chained to the reader: the copies go straight into the shuffle by key, not through one more
+                .setParallelism(byIp.getParallelism())
                 .uid("match-fan-out").name("Fan calls out to (ip, bucket) keys")
                 .keyBy(BucketedCall::key, Types.STRING)
                 .process(new MatchEdges(buckets, callers)).returns(new AvroTypeInfo<>(EdgePiece.class))
