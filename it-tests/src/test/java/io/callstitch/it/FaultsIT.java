@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -301,7 +302,8 @@ class FaultsIT {
 
             assertExactlyOnce(topics, simulation);
             String failures = small.failures(rekey);
-            assertTrue(failures.contains("The heartbeat of TaskManager"), "job-rekey failed over when its TaskManager (pid " + pid
+            // the JobManager's words ("Heartbeat of TaskManager ... timed out") or the resumed TaskManager's ("The heartbeat of ...")
+            assertTrue(failures.toLowerCase(Locale.ROOT).contains("heartbeat of taskmanager"), "job-rekey failed over when its TaskManager (pid " + pid
                     + ") was taken for lost: " + failures);
             assertEquals("RUNNING", small.status(rekey), "and runs again");
         }
