@@ -61,7 +61,7 @@ public final class MatchOptions implements Serializable {
         OFF
     }
 
-    public static final Flag<ClockOffsetsMode> CALLER_CLOCK_OFFSETS = Flag.choice("caller-clock-offsets", ClockOffsetsMode.OFF,
+    public static final Flag<ClockOffsetsMode> CALLER_CLOCK_OFFSETS = Flag.choice("caller-clock-offsets", ClockOffsetsMode.AUTO,
             "auto: estimate each caller host's clock offset (up to +-" + ClockOffsets.MAX_MS
                     + " ms) from the data and look for best parents after it; off: the tolerance only",
             ClockOffsetsMode.class);

@@ -24,6 +24,12 @@ public final class BestParentScore {
 
     public long edges;
     public long edgesRight;
+    /**
+     * Per edge again, by quarter of the run: the edges in order of the child's start, in four equal parts.
+     * A streaming model learns as it goes, so the last quarter is nearer what a long-running deployment sees.
+     */
+    public final long[] quarterEdges = new long[4];
+    public final long[] quarterEdgesRight = new long[4];
     public long traces;
     public long tracesRight;
     /** best_parent only: accuracy of the 80% most confident picks among calls with a true parent. */
@@ -64,6 +70,7 @@ public final class BestParentScore {
         }
         Map<String, String> rootOf = new HashMap<>();
         Map<String, Boolean> traceRight = new HashMap<>();
+        List<long[]> startAndRight = new ArrayList<>();
         for (Call call : calls) {
             String id = call.getId();
             String truthParent = trueParent(id, truth, callsById);
@@ -71,9 +78,16 @@ public final class BestParentScore {
             if (truthParent != null) {
                 score.edges++;
                 score.edgesRight += right ? 1 : 0;
+                startAndRight.add(new long[] {call.getStartAtMs(), right ? 1 : 0});
             }
             String root = root(id, truth, callsById, rootOf);
             traceRight.merge(root, right, Boolean::logicalAnd);
+        }
+        startAndRight.sort(Comparator.comparingLong(edge -> edge[0]));
+        for (int i = 0; i < startAndRight.size(); i++) {
+            int quarter = (int) (4L * i / startAndRight.size());
+            score.quarterEdges[quarter]++;
+            score.quarterEdgesRight[quarter] += startAndRight.get(i)[1];
         }
         score.traces = traceRight.size();
         score.tracesRight = traceRight.values().stream().filter(right -> right).count();

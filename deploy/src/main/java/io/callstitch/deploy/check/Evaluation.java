@@ -99,6 +99,11 @@ public final class Evaluation {
             t.append("| precision of the parents lists | ").append(percent(trueEdgesFound, parentEntries)).append(" |\n");
             t.append("| children with more than one candidate parent | ").append(percent(childrenWithSeveralParents, trueEdges)).append(" |\n");
             t.append("| best parent right, per edge | ").append(percent(bestParent.edgesRight, bestParent.edges)).append(" |\n");
+            t.append("| best parent right, per edge, by quarter of the run | ");
+            for (int quarter = 0; quarter < 4; quarter++) {
+                t.append(quarter == 0 ? "" : " / ").append(share(bestParent.quarterEdgesRight[quarter], bestParent.quarterEdges[quarter]));
+            }
+            t.append(" |\n");
             t.append("| best parent right, per trace | ").append(percent(bestParent.tracesRight, bestParent.traces)).append(" |\n");
             t.append("| the 80% most confident best parents right | ")
                     .append(Double.isNaN(bestParent.top80Accuracy) ? "n/a" : String.format("%.2f%%", 100 * bestParent.top80Accuracy)).append(" |\n");
@@ -122,6 +127,10 @@ public final class Evaluation {
                     picks == 0 ? "-" : String.format("%.3f", (double) bestParent.binRight[bin] / picks)));
         }
         return t.toString();
+    }
+
+    private static String share(long part, long whole) {
+        return whole == 0 ? "n/a" : String.format("%.2f%%", 100.0 * part / whole);
     }
 
     private static String percent(long part, long whole) {

@@ -1,5 +1,6 @@
 package io.callstitch.match.caller;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -89,23 +90,23 @@ final class BucketDecision {
     }
 
     /**
-     * One E-step with the model as it stands: every child's pick, in {@code choices}.
+     * One E-step with the model as it stands: every child's pick, in {@code choices}. The children are
+     * decided together, the surest first (by their best candidate's share when each is scored alone, then
+     * id): a candidate is scored as its kind's next child, so a parent that already has as many children
+     * of a kind as its kind usually has is less likely to get one more, and identical siblings of two
+     * concurrent parents are shared out instead of all going to one.
      *
      * @return per child, the posterior over its candidates (null without candidates)
      */
     double[][] decide(HostModel model, CallerModels.Choice[] choices) {
         HostModel.Terms[][] terms = new HostModel.Terms[calleeNames.length][callerNames.length];
-        double[][] posteriors = new double[children.size()][];
+        HostModel.Terms[][] termsOf = new HostModel.Terms[children.size()][];
+        double[] sureness = new double[children.size()];
         for (int c = 0; c < children.size(); c++) {
             int[] cands = candidates[c];
-            if (cands.length == 0) {
-                choices[c] = CallerModels.Choice.NONE;
-                continue;
-            }
+            termsOf[c] = new HostModel.Terms[cands.length];
             HostModel.Terms[] ofCallee = terms[calleeOf[c]];
-            double[] scores = new double[cands.length];
-            int best = 0;
-            double max = Double.NEGATIVE_INFINITY;
+            double[] alone = new double[cands.length];
             for (int i = 0; i < cands.length; i++) {
                 int a = callerOf[cands[i]];
                 HostModel.Terms kind = ofCallee[a];
@@ -113,7 +114,34 @@ final class BucketDecision {
                     kind = model.terms(callerNames[a], calleeNames[calleeOf[c]]);
                     ofCallee[a] = kind;
                 }
-                scores[i] = kind.score(startBins[c][i], endBins[c][i]);
+                termsOf[c][i] = kind;
+                alone[i] = kind.score(startBins[c][i], endBins[c][i], 0);
+            }
+            sureness[c] = cands.length == 0 ? 0 : maxShare(alone);
+        }
+        Integer[] order = new Integer[children.size()];
+        int[] idRank = new int[children.size()];
+        for (int rank = 0; rank < childOrder.length; rank++) {
+            idRank[childOrder[rank]] = rank;
+            order[rank] = childOrder[rank];
+        }
+        Arrays.sort(order, (x, y) -> sureness[x] != sureness[y] ? Double.compare(sureness[y], sureness[x]) : Integer.compare(idRank[x], idRank[y]));
+        // per parent and callee: the children of that kind given to the parent so far in this bucket
+        int[][] given = new int[parents.size()][];
+        double[][] posteriors = new double[children.size()][];
+        for (int c : order) {
+            int[] cands = candidates[c];
+            if (cands.length == 0) {
+                choices[c] = CallerModels.Choice.NONE;
+                continue;
+            }
+            int x = calleeOf[c];
+            double[] scores = new double[cands.length];
+            int best = 0;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < cands.length; i++) {
+                int[] slots = given[cands[i]];
+                scores[i] = termsOf[c][i].score(startBins[c][i], endBins[c][i], slots == null ? 0 : slots[x]);
                 // higher score wins; on a tie the tighter parent, then the one given first
                 if (i == 0 || scores[i] > scores[best]
                         || (scores[i] == scores[best] && parents.get(cands[i]).getLatencyMsec() < parents.get(cands[best]).getLatencyMsec())) {
@@ -130,9 +158,53 @@ final class BucketDecision {
                 scores[i] /= sum;
             }
             posteriors[c] = scores;
-            choices[c] = new CallerModels.Choice(cands[best], Math.round(scores[best] * 10_000) / 10_000.0);
+            int picked = cands[best];
+            if (given[picked] == null) {
+                given[picked] = new int[calleeNames.length];
+            }
+            given[picked][x]++;
+            choices[c] = new CallerModels.Choice(picked, Math.round(scores[best] * 10_000) / 10_000.0);
         }
         return posteriors;
+    }
+
+    /** The largest softmax share of {@code scores}. */
+    private static double maxShare(double[] scores) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double score : scores) {
+            max = Math.max(max, score);
+        }
+        double sum = 0;
+        for (double score : scores) {
+            sum += Math.exp(score - max);
+        }
+        return 1 / sum;
+    }
+
+    /**
+     * Teaches the model each counted parent's fan-out: per kind its callers' parents have, how many
+     * children of that kind were picked for it here (0 for a kind it got none of).
+     */
+    void learnFanOut(HostModel model, CallerModels.Choice[] choices, boolean[] countParent) {
+        int[][] picked = new int[parents.size()][calleeNames.length];
+        for (int c = 0; c < choices.length; c++) {
+            if (choices[c].parentIndex >= 0) {
+                picked[choices[c].parentIndex][calleeOf[c]]++;
+            }
+        }
+        Map<String, Integer> calleeIndex = index(calleeNames);
+        for (int p = 0; p < parents.size(); p++) {
+            if (!countParent[p]) {
+                continue;
+            }
+            String caller = callerNames[callerOf[p]];
+            List<String> callees = new ArrayList<>();
+            model.calleesOf(caller).forEach(callees::add);
+            for (String callee : callees) {
+                Integer x = calleeIndex.get(callee);
+                model.learnFanOut(caller, callee, x == null ? 0 : picked[p][x]);
+            }
+        }
     }
 
     /**

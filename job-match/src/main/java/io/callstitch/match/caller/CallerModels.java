@@ -35,6 +35,8 @@ public final class CallerModels {
     private static final int WARM_UP_ROUNDS = 4;
     private static final double WARM_UP_CHILDREN = 2000;
     private static final int WARM_UP_BUCKET_CHILDREN = 20;
+    /** The snapshot's format: 2 added each kind's fan-out. */
+    private static final int FORMAT = 2;
     /** Nearby pairs one bucket may vote with for clock offsets. */
     private static final int OFFSET_PAIRS_PER_BUCKET = 5000;
 
@@ -111,6 +113,7 @@ public final class CallerModels {
             posteriors = next;
         }
         bucket.learn(model, posteriors, 1, budget);
+        bucket.learnFanOut(model, choices, countParent);
         for (int c = 0; c < children.size(); c++) {
             candidatesOf.set(c, bucket.candidates[c]);
         }
@@ -228,6 +231,8 @@ public final class CallerModels {
     public byte[] snapshot() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            // a negative first int is the format (format 1 began with the host count)
+            out.writeInt(-FORMAT);
             out.writeInt(hosts.size());
             for (Map.Entry<String, HostModel> host : hosts.entrySet()) {
                 out.writeUTF(host.getKey());
@@ -247,10 +252,15 @@ public final class CallerModels {
         double share = 1.0 / Math.max(1, snapshots.size());
         for (byte[] snapshot : snapshots) {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-                int count = in.readInt();
+                int first = in.readInt();
+                int format = first < 0 ? -first : 1;
+                if (format > FORMAT) {
+                    throw new IOException("caller models written in format " + format + ", newer than this job's " + FORMAT);
+                }
+                int count = first < 0 ? in.readInt() : first;
                 for (int i = 0; i < count; i++) {
                     String ip = in.readUTF();
-                    hosts.computeIfAbsent(ip, b -> new HostModel()).addWritten(in, share, budget);
+                    hosts.computeIfAbsent(ip, b -> new HostModel()).addWritten(in, share, budget, format);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the caller models from state", e);

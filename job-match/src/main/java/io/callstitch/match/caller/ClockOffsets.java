@@ -9,12 +9,18 @@ import java.util.Arrays;
  * {@code [c.end - p.end, c.start - p.start]} is allowed by that pair. Counting, over many nearby pairs of
  * one caller edge, how many pairs allow each d within +-{@link #MAX_MS} gives a smooth background from
  * coincidental pairs and a peak at the true offset, where every true pair votes. The estimate is the
- * centre of the peak's top (the votes at least median + {@link #TOP} x (max - median)), or 0 when 0 is on
- * it or the peak does not stand out of the background.
+ * centre of the peak's top (the votes within (1 - {@link #TOP}) of the rise, or within the background's
+ * noise, of the max), or 0 when 0 is on it, when the peak does not stand out of the background's noise, or
+ * when it is under {@link #MIN_MS}. An estimate in use is kept while it is still on the top.
  */
 public final class ClockOffsets {
     /** Offsets looked for, either way (ms). */
     public static final int MAX_MS = 50;
+    /**
+     * The smallest offset believed (ms, either way). Below it the tolerance absorbs most of the miss, and a
+     * peak a few ms off 0 is as often traffic in lockstep (parents fanning out within a ms) as a real skew.
+     */
+    static final int MIN_MS = 2 * ModelSettings.MAX_AUTO_TOLERANCE_MS;
     /** Votes per offset: -MAX_MS..MAX_MS. */
     static final int SLOTS = 2 * MAX_MS + 1;
     /** Children that voted needed before an offset other than 0 is believed. */
@@ -25,8 +31,17 @@ public final class ClockOffsets {
      * the longer gap, and a loose top would drift that way.
      */
     static final double TOP = 0.95;
-    /** The share of the rise that 0 must stay below for an offset to be believed. */
-    static final double PLATEAU = 0.8;
+    /** How many of the background's standard deviations below the max the top reaches at least. */
+    static final double TOP_SIGMAS = 2;
+    /** How far below its top a peak must fall on each side, as a share of its rise above the background. */
+    static final double FALL = 0.5;
+    /** The rise of the peak above the background needed, in children's votes, before an offset is believed. */
+    static final double MIN_RISE = 10;
+    /**
+     * And in standard deviations of the background: a slot's coincidental votes are counts, so their noise
+     * grows as the square root of the background.
+     */
+    static final double MIN_RISE_SIGMAS = 4;
 
     private ClockOffsets() {}
 
@@ -43,8 +58,10 @@ public final class ClockOffsets {
      * The offset the votes show, in ms (the child's clock minus the parent's).
      *
      * @param voters how many children voted (each with all its nearby pairs of this edge), in the votes' units
+     * @param current the estimate in use: kept while it is still on the top, so an estimate does not flip
+     *     between neighbouring ms as votes come in (every flip would unlearn the caller)
      */
-    static int estimate(double[] votes, double voters) {
+    static int estimate(double[] votes, double voters, int current) {
         if (voters < MIN_VOTERS) {
             return 0;
         }
@@ -53,16 +70,21 @@ public final class ClockOffsets {
         double median = sorted[SLOTS / 2];
         double max = sorted[SLOTS - 1];
         // each child whose true parent comes over this edge votes for the true offset once: the peak must
-        // hold a good share of the voters above what chance gives
-        if (max - median < 0.3 * voters) {
+        // stand out of the background's noise. Not a share of the voters: a host with many callers has
+        // many voters per caller that only ever saw coincidences
+        double rise = max - median;
+        if (rise < MIN_RISE || rise < MIN_RISE_SIGMAS * Math.sqrt(Math.max(median, 1))) {
             return 0;
         }
-        // clocks in step unless 0 is well off the peak: on the design's wider plateau (0.8 of the rise),
-        // 0 means no offset; small offsets are the tolerance's to absorb
-        if (votes[MAX_MS] >= median + PLATEAU * (max - median)) {
+        // the top: the votes within (1 - TOP) of the rise of the max, or within the background's noise of it
+        // if that is wider; clocks in step when 0 is on it, small offsets are the tolerance's to absorb
+        double level = max - Math.max((1 - TOP) * rise, TOP_SIGMAS * Math.sqrt(Math.max(median, 1)));
+        if (votes[MAX_MS] >= level) {
             return 0;
         }
-        double level = median + TOP * (max - median);
+        if (current != 0 && Math.abs(current) <= MAX_MS && votes[current + MAX_MS] >= level) {
+            return current;
+        }
         int peak = 0;
         for (int slot = 1; slot < SLOTS; slot++) {
             if (votes[slot] > votes[peak]) {
@@ -77,7 +99,22 @@ public final class ClockOffsets {
         while (high < SLOTS - 1 && votes[high + 1] >= level) {
             high++;
         }
+        // a peak falls off on both sides; a slope whose top is the window's edge, or a plateau spanning most
+        // of it, is the background's shape (a busy caller's long calls), not a clock
+        double fallen = median + FALL * rise;
+        if (!fallsBelow(votes, 0, low, fallen) || !fallsBelow(votes, high, SLOTS - 1, fallen)) {
+            return 0;
+        }
         int offset = Math.floorDiv(low + high, 2) - MAX_MS;
-        return Math.abs(offset) <= ModelSettings.MAX_AUTO_TOLERANCE_MS ? 0 : offset;
+        return Math.abs(offset) < MIN_MS ? 0 : offset;
+    }
+
+    private static boolean fallsBelow(double[] votes, int from, int to, double level) {
+        for (int slot = from; slot <= to; slot++) {
+            if (votes[slot] < level) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,11 +52,20 @@ final class HostModel {
         }
     }
 
+    /** Children of one kind per parent, counted 0 to FAN_OUT - 1, and FAN_OUT for that many or more. */
+    static final int FAN_OUT = 8;
+    /** Parents whose fan-out must be known before it replaces lambda in the scores. */
+    private static final double MIN_FAN_OUT_PARENTS = 20;
+    /** Pseudo-count of the fan-out's prior, in parents; its value for "one more child" is 1/2. */
+    private static final double FAN_OUT_PRIOR = 1.0;
+
     /** One kind's counts, in stored units (real = stored x scale). */
     static final class Kind {
         double children;
         final double[] start = new double[TimingBins.COUNT];
         final double[] end = new double[TimingBins.COUNT];
+        /** Parents counted by how many children of this kind were picked for them in the bucket that counts them. */
+        final double[] fanOut = new double[FAN_OUT + 1];
     }
 
     /** One kind's log terms, fixed while one bucket is decided. */
@@ -63,10 +73,16 @@ final class HostModel {
         final double logLambda;
         final double[] logStart = new double[TimingBins.COUNT];
         final double[] logEnd = new double[TimingBins.COUNT];
+        /**
+         * Per slot j (the children of this kind a parent already has in the bucket): the log of the chance
+         * that a parent has one more, {@code P(N > j | N >= j)}; lambda in every slot until the fan-out is known.
+         */
+        final double[] logSlot = new double[FAN_OUT + 1];
 
         Terms(Kind kind, double parents, double scale) {
             double children = kind == null ? 0 : kind.children * scale;
             logLambda = Math.log((children + LAMBDA_PRIOR_WEIGHT * LAMBDA_PRIOR) / (parents * scale + LAMBDA_PRIOR_WEIGHT));
+            fanOutTerms(kind, scale);
             for (int bin = 0; bin < TimingBins.COUNT; bin++) {
                 double logWidth = Math.log(TimingBins.width(bin));
                 if (kind == null) {
@@ -80,8 +96,34 @@ final class HostModel {
             }
         }
 
-        double score(int startBin, int endBin) {
-            return logLambda + logStart[startBin] + logEnd[endBin];
+        private void fanOutTerms(Kind kind, double scale) {
+            double counted = 0;
+            if (kind != null) {
+                for (double parentsWith : kind.fanOut) {
+                    counted += parentsWith * scale;
+                }
+            }
+            if (counted < MIN_FAN_OUT_PARENTS) {
+                Arrays.fill(logSlot, logLambda);
+                return;
+            }
+            // atLeast: parents with at least j children, from the top down
+            double atLeast = 0;
+            double[] atLeastOf = new double[FAN_OUT + 1];
+            for (int j = FAN_OUT; j >= 0; j--) {
+                atLeast += kind.fanOut[j] * scale;
+                atLeastOf[j] = atLeast;
+            }
+            for (int j = 0; j < FAN_OUT; j++) {
+                logSlot[j] = Math.log((atLeastOf[j + 1] + FAN_OUT_PRIOR * 0.5) / (atLeastOf[j] + FAN_OUT_PRIOR));
+            }
+            // past the counted range, as the last counted slot
+            logSlot[FAN_OUT] = logSlot[FAN_OUT - 1];
+        }
+
+        /** The score of a candidate as the parent's child number {@code slot + 1} of this kind in the bucket. */
+        double score(int startBin, int endBin, int slot) {
+            return logSlot[Math.min(slot, FAN_OUT)] + logStart[startBin] + logEnd[endBin];
         }
     }
 
@@ -199,12 +241,14 @@ final class HostModel {
                     real[slot] *= scale;
                 }
                 double[] voters = offsetVoters.get(votes.getKey());
-                int offset = ClockOffsets.estimate(real, voters == null ? 0 : voters[0] * scale);
+                int was = before.getOrDefault(votes.getKey(), 0);
+                int offset = ClockOffsets.estimate(real, voters == null ? 0 : voters[0] * scale, was);
                 if (offset != 0) {
                     offsets.put(votes.getKey(), offset);
                 }
-                if (offset != before.getOrDefault(votes.getKey(), 0)) {
+                if (Math.abs(offset - was) > ModelSettings.MAX_AUTO_TOLERANCE_MS) {
                     // what was learned of this caller was learned on the wrong clock: start again on the new one
+                    // (a move within the tolerance only blurs the histograms by a bin or two: kept)
                     Map<String, Kind> stale = kinds.remove(votes.getKey());
                     if (stale != null) {
                         kindCount -= stale.size();
@@ -271,6 +315,21 @@ final class HostModel {
         }
     }
 
+    /** The callees of the kinds learned for parents from {@code caller}, in name order. */
+    Iterable<String> calleesOf(String caller) {
+        Map<String, Kind> byCallee = kinds.get(caller);
+        return byCallee == null ? List.of() : byCallee.keySet();
+    }
+
+    /** One parent from {@code caller} counted with {@code children} children of kind (caller, callee) picked for it. */
+    void learnFanOut(String caller, String callee, int children) {
+        Map<String, Kind> byCallee = kinds.get(caller);
+        Kind kind = byCallee == null ? null : byCallee.get(callee);
+        if (kind != null) {
+            kind.fanOut[Math.min(children, FAN_OUT)] += 1 / scale;
+        }
+    }
+
     /** Drops kinds whose weight has decayed below {@code minChildren}; returns how many went. */
     int forgetBelow(double minChildren, KindBudget budget) {
         int dropped = 0;
@@ -311,6 +370,9 @@ final class HostModel {
                 for (int bin = 0; bin < TimingBins.COUNT; bin++) {
                     kind.start[bin] *= scale;
                     kind.end[bin] *= scale;
+                }
+                for (int n = 0; n <= FAN_OUT; n++) {
+                    kind.fanOut[n] *= scale;
                 }
             }
         }
@@ -376,6 +438,7 @@ final class HostModel {
                 out.writeDouble(kind.children);
                 writeSparse(out, kind.start);
                 writeSparse(out, kind.end);
+                writeSparse(out, kind.fanOut);
             }
         }
     }
@@ -398,7 +461,7 @@ final class HostModel {
      * Adds a model written by {@link #write}, its counts multiplied by {@code share} (1 / the number of
      * copies merged after a rescale; 1 when a subtask takes its own copy back).
      */
-    void addWritten(DataInput in, double share, KindBudget budget) throws IOException {
+    void addWritten(DataInput in, double share, KindBudget budget, int format) throws IOException {
         double writtenScale = in.readDouble();
         // one copy into an empty model: taken as it is, bit for bit
         boolean adopt = share == 1 && isEmpty();
@@ -453,7 +516,10 @@ final class HostModel {
                 if (kind != null) {
                     kind.children += children * factor;
                 }
-                for (double[] bins : kind == null ? new double[][] {null, null} : new double[][] {kind.start, kind.end}) {
+                // format 1 had no fan-out
+                int tables = format >= 2 ? 3 : 2;
+                double[][] into = kind == null ? new double[tables][] : Arrays.copyOf(new double[][] {kind.start, kind.end, kind.fanOut}, tables);
+                for (double[] bins : into) {
                     int used = in.readUnsignedByte();
                     for (int k = 0; k < used; k++) {
                         int bin = in.readUnsignedByte();

@@ -184,6 +184,27 @@ class CallerModelsTest {
     }
 
     @Test
+    void identicalSiblingsOfTwoConcurrentParentsAreSharedOutWhenParentsHaveOneChildEach() {
+        Random random = new Random(13);
+        CallerModels models = new CallerModels(SETTINGS);
+        for (int second = 0; second < 30; second++) {
+            // every call from 10.0.0.1 has exactly one child: the model learns that fan-out
+            new Bucket(random, second, 20, 40).decide(models);
+        }
+        // two concurrent requests, identical to the ms, each calling 10.0.0.3 once at the same time
+        List<Call> parents = List.of(call("p1", "10.0.0.1", HOST, 31_100, 31_200), call("p2", "10.0.0.1", HOST, 31_100, 31_200));
+        List<Call> children = List.of(call("c1", HOST, "10.0.0.3", 31_101, 31_108), call("c2", HOST, "10.0.0.3", 31_101, 31_108));
+        List<int[]> candidates = new ArrayList<>(List.of(new int[] {0, 1}, new int[] {0, 1}));
+        CallerModels.Choice[] choices = models.decideAndLearn(HOST, 52_000, parents, children, candidates, new boolean[] {true, true});
+
+        // scored one by one both would go to the same parent (a tie, broken alike); together, one each
+        assertTrue(choices[0].parentIndex >= 0 && choices[1].parentIndex >= 0);
+        assertTrue(choices[0].parentIndex != choices[1].parentIndex, "both children given to parent " + choices[0].parentIndex);
+        // the surest child is given first, the other knows the first parent is taken
+        assertTrue(Math.max(choices[0].confidence, choices[1].confidence) > 0.9, choices[0].confidence + " " + choices[1].confidence);
+    }
+
+    @Test
     void aChildWithoutCandidatesHasNoBestParent() {
         CallerModels models = new CallerModels(SETTINGS);
         List<Call> children = List.of(call("root", "198.51.100.1", HOST, 1000, 1100));

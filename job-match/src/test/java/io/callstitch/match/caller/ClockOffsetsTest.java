@@ -37,7 +37,7 @@ class ClockOffsetsTest {
     void findsAnOffsetEveryTruePairAllowsForAHostWhoseClockRunsApart() {
         for (int offset : new int[] {20, -13, 45}) {
             long[][] ranges = new long[1000][];
-            int estimate = ClockOffsets.estimate(votes(offset, 1000, new Random(offset + 100), ranges), 1000);
+            int estimate = ClockOffsets.estimate(votes(offset, 1000, new Random(offset + 100), ranges), 1000, 0);
             int allowing = 0;
             for (long[] range : ranges) {
                 allowing += range[0] <= estimate && estimate <= range[1] ? 1 : 0;
@@ -49,12 +49,12 @@ class ClockOffsetsTest {
 
     @Test
     void clocksInStepGiveZero() {
-        assertEquals(0, ClockOffsets.estimate(votes(0, 1000, new Random(3)), 1000));
+        assertEquals(0, ClockOffsets.estimate(votes(0, 1000, new Random(3)), 1000, 0));
     }
 
     @Test
     void fewPairsGiveZero() {
-        assertEquals(0, ClockOffsets.estimate(votes(20, 20, new Random(4)), 20));
+        assertEquals(0, ClockOffsets.estimate(votes(20, 20, new Random(4)), 20, 0));
     }
 
     @Test
@@ -66,6 +66,64 @@ class ClockOffsetsTest {
             long other = childStart - random.nextInt(300);
             ClockOffsets.vote(votes, childStart, childStart + random.nextInt(50), other, other + random.nextInt(400), 1);
         }
-        assertEquals(0, ClockOffsets.estimate(votes, 1000));
+        assertEquals(0, ClockOffsets.estimate(votes, 1000, 0));
+    }
+
+    @Test
+    void aCallerIsFoundThoughMostChildrenThatVotedForItOnlyMetItsCallsByChance() {
+        // a host with many callers: every child meets calls of this caller nearby, an eighth came from it
+        Random random = new Random(6);
+        double[] votes = new double[ClockOffsets.SLOTS];
+        for (int i = 0; i < 1000; i++) {
+            long start = random.nextInt(100_000);
+            long latency = 20 + random.nextInt(200);
+            long childStart = start + 1 + random.nextInt(5);
+            long childEnd = childStart + random.nextInt((int) latency - 10);
+            if (i % 8 == 0) {
+                ClockOffsets.vote(votes, childStart - 25, childEnd - 25, start, start + latency, 1);
+            } else {
+                long other = childStart - random.nextInt(300);
+                ClockOffsets.vote(votes, childStart, childEnd, other, other + random.nextInt(400), 1);
+            }
+        }
+        // under the old rule (the peak to hold 30% of the voters above the background) this was 0
+        int estimate = ClockOffsets.estimate(votes, 1000, 0);
+        assertTrue(Math.abs(estimate + 25) <= 10, "estimate " + estimate);
+    }
+
+    @Test
+    void anOffsetWithinTwiceTheWidestToleranceIsLeftToTheTolerance() {
+        assertEquals(0, ClockOffsets.estimate(votes(ClockOffsets.MIN_MS - 1, 1000, new Random(7)), 1000, 0));
+        assertTrue(ClockOffsets.estimate(votes(ClockOffsets.MIN_MS + 4, 1000, new Random(7)), 1000, 0) != 0);
+    }
+
+    @Test
+    void anEstimateInUseIsKeptWhileItIsOnTheTopAndLeftWhenItIsNot() {
+        // a flat top from 18 to 22 over a low background
+        double[] votes = new double[ClockOffsets.SLOTS];
+        for (int slot = 0; slot < votes.length; slot++) {
+            int offset = slot - ClockOffsets.MAX_MS;
+            votes[slot] = offset >= 18 && offset <= 22 ? 500 : 20;
+        }
+        assertEquals(20, ClockOffsets.estimate(votes, 600, 0));
+        assertEquals(18, ClockOffsets.estimate(votes, 600, 18));
+        assertEquals(22, ClockOffsets.estimate(votes, 600, 22));
+        assertEquals(20, ClockOffsets.estimate(votes, 600, 30));
+        assertEquals(20, ClockOffsets.estimate(votes, 600, -20));
+    }
+
+    @Test
+    void aSlopeWhoseTopIsTheWindowsEdgeIsNoOffset() {
+        // a busy caller's long calls: more pairs allow each ms further back, with no peak anywhere
+        double[] votes = new double[ClockOffsets.SLOTS];
+        for (int slot = 0; slot < votes.length; slot++) {
+            votes[slot] = 2700 - 7 * slot;
+        }
+        assertEquals(0, ClockOffsets.estimate(votes, 3000, 0));
+        // the same slope with a true peak on it is found
+        for (int slot = 10; slot <= 13; slot++) {
+            votes[slot] += 1500;
+        }
+        assertTrue(Math.abs(ClockOffsets.estimate(votes, 3000, 0) - (11 - ClockOffsets.MAX_MS)) <= 1);
     }
 }
