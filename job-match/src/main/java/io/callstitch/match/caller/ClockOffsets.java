@@ -33,8 +33,6 @@ public final class ClockOffsets {
     static final double TOP = 0.95;
     /** How many of the background's standard deviations below the max the top reaches at least. */
     static final double TOP_SIGMAS = 2;
-    /** How far below its top a peak must fall on each side, as a share of its rise above the background. */
-    static final double FALL = 0.5;
     /** The rise of the peak above the background needed, in children's votes, before an offset is believed. */
     static final double MIN_RISE = 10;
     /**
@@ -99,22 +97,12 @@ public final class ClockOffsets {
         while (high < SLOTS - 1 && votes[high + 1] >= level) {
             high++;
         }
-        // a peak falls off on both sides; a slope whose top is the window's edge, or a plateau spanning most
-        // of it, is the background's shape (a busy caller's long calls), not a clock
-        double fallen = median + FALL * rise;
-        if (!fallsBelow(votes, 0, low, fallen) || !fallsBelow(votes, high, SLOTS - 1, fallen)) {
+        // a top on the window's edge is a slope, the background's shape (a busy caller's long calls), not a
+        // clock: a true offset, however near the edge, has its top inside, where every true pair votes
+        if (low == 0 || high == SLOTS - 1) {
             return 0;
         }
         int offset = Math.floorDiv(low + high, 2) - MAX_MS;
         return Math.abs(offset) < MIN_MS ? 0 : offset;
-    }
-
-    private static boolean fallsBelow(double[] votes, int from, int to, double level) {
-        for (int slot = from; slot <= to; slot++) {
-            if (votes[slot] < level) {
-                return true;
-            }
-        }
-        return false;
     }
 }
