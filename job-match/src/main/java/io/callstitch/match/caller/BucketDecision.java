@@ -102,6 +102,7 @@ final class BucketDecision {
         HostModel.Terms[][] terms = new HostModel.Terms[calleeNames.length][callerNames.length];
         HostModel.Terms[][] termsOf = new HostModel.Terms[children.size()][];
         double[] sureness = new double[children.size()];
+        double[][] aloneOf = new double[children.size()][];
         for (int c = 0; c < children.size(); c++) {
             int[] cands = candidates[c];
             termsOf[c] = new HostModel.Terms[cands.length];
@@ -117,6 +118,7 @@ final class BucketDecision {
                 termsOf[c][i] = kind;
                 alone[i] = kind.score(startBins[c][i], endBins[c][i], 0);
             }
+            aloneOf[c] = alone;
             sureness[c] = cands.length == 0 ? 0 : maxShare(alone);
         }
         Integer[] order = new Integer[children.size()];
@@ -163,9 +165,25 @@ final class BucketDecision {
                 given[picked] = new int[calleeNames.length];
             }
             given[picked][x]++;
-            choices[c] = new CallerModels.Choice(picked, Math.round(scores[best] * 10_000) / 10_000.0);
+            // the confidence is the pick's share scored alone: given the children before it, a sibling's parent
+            // may be all but certain, but only as certain as those earlier picks were
+            double confidence = Math.min(scores[best], share(aloneOf[c], best));
+            choices[c] = new CallerModels.Choice(picked, Math.round(confidence * 10_000) / 10_000.0);
         }
         return posteriors;
+    }
+
+    /** The softmax share of {@code scores[index]}. */
+    private static double share(double[] scores, int index) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double score : scores) {
+            max = Math.max(max, score);
+        }
+        double sum = 0;
+        for (double score : scores) {
+            sum += Math.exp(score - max);
+        }
+        return Math.exp(scores[index] - max) / sum;
     }
 
     /** The largest softmax share of {@code scores}. */

@@ -200,8 +200,10 @@ class CallerModelsTest {
         // scored one by one both would go to the same parent (a tie, broken alike); together, one each
         assertTrue(choices[0].parentIndex >= 0 && choices[1].parentIndex >= 0);
         assertTrue(choices[0].parentIndex != choices[1].parentIndex, "both children given to parent " + choices[0].parentIndex);
-        // the surest child is given first, the other knows the first parent is taken
-        assertTrue(Math.max(choices[0].confidence, choices[1].confidence) > 0.9, choices[0].confidence + " " + choices[1].confidence);
+        // which child went to which parent is a coin toss, and the confidences say so: the second pick is
+        // only as sure as the first
+        assertEquals(0.5, choices[0].confidence, 0.05);
+        assertEquals(0.5, choices[1].confidence, 0.05);
     }
 
     @Test
