@@ -1,6 +1,5 @@
 package io.callstitch.match.caller;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -100,12 +99,11 @@ final class BucketDecision {
      */
     double[][] decide(HostModel model, CallerModels.Choice[] choices) {
         HostModel.Terms[][] terms = new HostModel.Terms[calleeNames.length][callerNames.length];
-        HostModel.Terms[][] termsOf = new HostModel.Terms[children.size()][];
         double[] sureness = new double[children.size()];
+        // per child, each candidate's share when scored alone
         double[][] aloneOf = new double[children.size()][];
         for (int c = 0; c < children.size(); c++) {
             int[] cands = candidates[c];
-            termsOf[c] = new HostModel.Terms[cands.length];
             HostModel.Terms[] ofCallee = terms[calleeOf[c]];
             double[] alone = new double[cands.length];
             for (int i = 0; i < cands.length; i++) {
@@ -115,11 +113,15 @@ final class BucketDecision {
                     kind = model.terms(callerNames[a], calleeNames[calleeOf[c]]);
                     ofCallee[a] = kind;
                 }
-                termsOf[c][i] = kind;
                 alone[i] = kind.score(startBins[c][i], endBins[c][i], 0);
             }
+            toShares(alone);
             aloneOf[c] = alone;
-            sureness[c] = cands.length == 0 ? 0 : maxShare(alone);
+            double surest = 0;
+            for (double share : aloneOf[c]) {
+                surest = Math.max(surest, share);
+            }
+            sureness[c] = surest;
         }
         Integer[] order = new Integer[children.size()];
         int[] idRank = new int[children.size()];
@@ -138,28 +140,38 @@ final class BucketDecision {
                 continue;
             }
             int x = calleeOf[c];
-            double[] scores = new double[cands.length];
-            int best = 0;
-            double max = Double.NEGATIVE_INFINITY;
+            // the shares alone, moved only for candidates already given children of this kind (most are
+            // not): reweighed by their kind's factor for the slot, a multiplication, no exp
+            double[] alone = aloneOf[c];
+            double[] weights = alone;
+            double total = 1;
+            HostModel.Terms[] ofCallee = terms[x];
             for (int i = 0; i < cands.length; i++) {
                 int[] slots = given[cands[i]];
-                scores[i] = termsOf[c][i].score(startBins[c][i], endBins[c][i], slots == null ? 0 : slots[x]);
-                // higher score wins; on a tie the tighter parent, then the one given first
-                if (i == 0 || scores[i] > scores[best]
-                        || (scores[i] == scores[best] && parents.get(cands[i]).getLatencyMsec() < parents.get(cands[best]).getLatencyMsec())) {
+                double factor = slots == null ? 1 : ofCallee[callerOf[cands[i]]].slotFactor(slots[x]);
+                if (factor != 1) {
+                    if (weights == alone) {
+                        weights = alone.clone();
+                    }
+                    weights[i] = alone[i] * factor;
+                    total += weights[i] - alone[i];
+                }
+            }
+            int best = 0;
+            for (int i = 1; i < cands.length; i++) {
+                // the larger share wins; on a tie the tighter parent, then the one given first
+                if (weights[i] > weights[best]
+                        || (weights[i] == weights[best] && parents.get(cands[i]).getLatencyMsec() < parents.get(cands[best]).getLatencyMsec())) {
                     best = i;
                 }
-                max = Math.max(max, scores[i]);
             }
-            double sum = 0;
-            for (int i = 0; i < scores.length; i++) {
-                scores[i] = Math.exp(scores[i] - max);
-                sum += scores[i];
+            double[] posterior = weights;
+            if (weights != alone) {
+                for (int i = 0; i < weights.length; i++) {
+                    weights[i] /= total;
+                }
             }
-            for (int i = 0; i < scores.length; i++) {
-                scores[i] /= sum;
-            }
-            posteriors[c] = scores;
+            posteriors[c] = posterior;
             int picked = cands[best];
             if (given[picked] == null) {
                 given[picked] = new int[calleeNames.length];
@@ -167,36 +179,26 @@ final class BucketDecision {
             given[picked][x]++;
             // the confidence is the pick's share scored alone: given the children before it, a sibling's parent
             // may be all but certain, but only as certain as those earlier picks were
-            double confidence = Math.min(scores[best], share(aloneOf[c], best));
+            double confidence = Math.min(posterior[best], aloneOf[c][best]);
             choices[c] = new CallerModels.Choice(picked, Math.round(confidence * 10_000) / 10_000.0);
         }
         return posteriors;
     }
 
-    /** The softmax share of {@code scores[index]}. */
-    private static double share(double[] scores, int index) {
+    /** Turns {@code scores} into their softmax, in place. */
+    private static void toShares(double[] scores) {
         double max = Double.NEGATIVE_INFINITY;
         for (double score : scores) {
             max = Math.max(max, score);
         }
         double sum = 0;
-        for (double score : scores) {
-            sum += Math.exp(score - max);
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = Math.exp(scores[i] - max);
+            sum += scores[i];
         }
-        return Math.exp(scores[index] - max) / sum;
-    }
-
-    /** The largest softmax share of {@code scores}. */
-    private static double maxShare(double[] scores) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double score : scores) {
-            max = Math.max(max, score);
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] /= sum;
         }
-        double sum = 0;
-        for (double score : scores) {
-            sum += Math.exp(score - max);
-        }
-        return 1 / sum;
     }
 
     /**
@@ -216,9 +218,7 @@ final class BucketDecision {
                 continue;
             }
             String caller = callerNames[callerOf[p]];
-            List<String> callees = new ArrayList<>();
-            model.calleesOf(caller).forEach(callees::add);
-            for (String callee : callees) {
+            for (String callee : model.calleesOf(caller)) {
                 Integer x = calleeIndex.get(callee);
                 model.learnFanOut(caller, callee, x == null ? 0 : picked[p][x]);
             }

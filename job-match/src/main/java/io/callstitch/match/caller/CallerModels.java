@@ -118,7 +118,7 @@ public final class CallerModels {
             candidatesOf.set(c, bucket.candidates[c]);
         }
         if (settings.clockOffsets) {
-            voteOffsets(model, parents, children, BucketDecision.idOrder(children));
+            voteOffsets(model, parents, children, BucketDecision.idOrder(children), bucket.candidates);
         }
         model.forgetFadedAt(closedAtMs, settings.halfLifeMs, FORGET_BELOW, budget);
         return choices;
@@ -138,10 +138,17 @@ public final class CallerModels {
      * +-{@link ClockOffsets#MAX_MS}) of the bucket's children, in id order, up to a budget of pairs per
      * bucket, so a hot key costs a bounded amount.
      */
-    private static void voteOffsets(HostModel model, List<Call> parents, List<Call> children, int[] byId) {
+    private static void voteOffsets(HostModel model, List<Call> parents, List<Call> children, int[] byId, int[][] candidates) {
+        // the children in id order up to about the budget (judged by their candidates), so a hot key does
+        // not look for every nearby pair of its children only to vote with a few thousand
         List<Call> inIdOrder = new ArrayList<>();
+        long expected = 0;
         for (int c : byId) {
+            if (expected >= OFFSET_PAIRS_PER_BUCKET) {
+                break;
+            }
             inIdOrder.add(children.get(c));
+            expected += 1 + candidates[c].length;
         }
         List<List<Integer>> near = new ArrayList<>();
         for (int c = 0; c < inIdOrder.size(); c++) {

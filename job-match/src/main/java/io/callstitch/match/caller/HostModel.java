@@ -78,6 +78,7 @@ final class HostModel {
          * that a parent has one more, {@code P(N > j | N >= j)}; lambda in every slot until the fan-out is known.
          */
         final double[] logSlot = new double[FAN_OUT + 1];
+        private final double[] slotFactors = new double[FAN_OUT + 1];
 
         Terms(Kind kind, double parents, double scale) {
             double children = kind == null ? 0 : kind.children * scale;
@@ -105,6 +106,7 @@ final class HostModel {
             }
             if (counted < MIN_FAN_OUT_PARENTS) {
                 Arrays.fill(logSlot, logLambda);
+                Arrays.fill(slotFactors, 1);
                 return;
             }
             // atLeast: parents with at least j children, from the top down
@@ -119,6 +121,17 @@ final class HostModel {
             }
             // past the counted range, as the last counted slot
             logSlot[FAN_OUT] = logSlot[FAN_OUT - 1];
+            for (int j = 0; j <= FAN_OUT; j++) {
+                slotFactors[j] = Math.exp(logSlot[j] - logSlot[0]);
+            }
+        }
+
+        /**
+         * How many times more (or less) likely a candidate is as its parent's child number {@code slot + 1}
+         * of this kind than as its first: exp of the difference of their scores.
+         */
+        double slotFactor(int slot) {
+            return slot == 0 ? 1 : slotFactors[Math.min(slot, FAN_OUT)];
         }
 
         /** The score of a candidate as the parent's child number {@code slot + 1} of this kind in the bucket. */
