@@ -7,8 +7,10 @@ import java.util.List;
 public final class KafkaJobOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The port of the local broker every tool starts by default, and so of the jobs' default bootstrap. */
+    public static final int LOCAL_BROKER_PORT = 19092;
     public static final Flag<String> BOOTSTRAP =
-            Flag.text("bootstrap", "127.0.0.1:19092", "Kafka bootstrap servers, host:port[,host:port...]");
+            Flag.text("bootstrap", "127.0.0.1:" + LOCAL_BROKER_PORT, "Kafka bootstrap servers, host:port[,host:port...]");
     public static final Flag<StartPosition> START_FROM = Flag.of("start-from", "group-offsets",
             "where to read the input when not resuming from a checkpoint: group-offsets, earliest, latest or timestamp:EPOCH_MS",
             StartPosition::parse);

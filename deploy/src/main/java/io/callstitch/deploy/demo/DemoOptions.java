@@ -8,11 +8,14 @@ import io.callstitch.common.Cli;
 import io.callstitch.common.Flag;
 import io.callstitch.common.FlagSet;
 import io.callstitch.common.UsageException;
+import io.callstitch.deploy.kafka.LocalKafka;
 
 /** The flags of the local demo. */
 public final class DemoOptions {
-    public static final Flag<Integer> KAFKA_PORT = Flag.positiveInt("kafka-port", "19092", "loopback port of the demo's Kafka broker");
-    public static final Flag<Integer> KAFKA_CONTROLLER_PORT = Flag.positiveInt("kafka-controller-port", "19093",
+    public static final Flag<Integer> KAFKA_PORT = Flag.positiveInt("kafka-port", String.valueOf(LocalKafka.Config.DEFAULT_PORT),
+            "loopback port of the demo's Kafka broker");
+    public static final Flag<Integer> KAFKA_CONTROLLER_PORT = Flag.positiveInt("kafka-controller-port",
+            String.valueOf(LocalKafka.Config.DEFAULT_CONTROLLER_PORT),
             "loopback port of the broker's KRaft controller");
     public static final Flag<Integer> FLINK_PORT = Flag.positiveInt("flink-port", "18081", "loopback port of the local Flink's web UI and REST API");
     public static final Flag<Integer> ZIPKIN_PORT = Flag.of("zipkin-port", "19411",

@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import io.callstitch.common.KafkaJobOptions;
 import org.apache.kafka.clients.admin.AdminClient;
 
 /**
@@ -310,7 +311,7 @@ public final class LocalKafka implements AutoCloseable {
      * {@link #defaults(Path)} gives ports 19092/19093 on 127.0.0.1, the running JVM's java, and a 512 MB heap.
      */
     public static final class Config {
-        public static final int DEFAULT_PORT = 19092;
+        public static final int DEFAULT_PORT = KafkaJobOptions.LOCAL_BROKER_PORT;
         public static final int DEFAULT_CONTROLLER_PORT = 19093;
         public static final String DEFAULT_HOST = "127.0.0.1";
         public static final String DEFAULT_HEAP = "512m";

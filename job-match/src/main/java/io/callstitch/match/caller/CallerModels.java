@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -156,18 +157,27 @@ public final class CallerModels {
         }
         // the matcher gives each child's parents in one order (end time, then id): the votes add up alike
         ContainmentMatcher.match(parents, inIdOrder, ClockOffsets.MAX_MS, (p, c) -> near.get(c).add(p));
+        // per caller: the bucket's votes as a difference array, and the children that voted
+        Map<String, int[]> votes = new HashMap<>();
+        Map<String, int[]> voters = new HashMap<>();
+        Set<String> callers = new HashSet<>();
         int budget = OFFSET_PAIRS_PER_BUCKET;
         for (int c = 0; c < inIdOrder.size() && budget > 0; c++) {
-            Set<String> callers = new TreeSet<>();
+            Call child = inIdOrder.get(c);
+            callers.clear();
             for (int p : near.get(c)) {
                 Call parent = parents.get(p);
-                model.voteOffset(parent.getSrcIp(), inIdOrder.get(c), parent);
-                callers.add(parent.getSrcIp());
+                String caller = parent.getSrcIp();
+                ClockOffsets.voteInto(votes.computeIfAbsent(caller, a -> new int[ClockOffsets.SLOTS + 1]), child.getStartAtMs(),
+                        child.getEndAtMs(), parent.getStartAtMs(), parent.getEndAtMs());
+                if (callers.add(caller)) {
+                    voters.computeIfAbsent(caller, a -> new int[1])[0]++;
+                }
                 budget--;
             }
-            for (String caller : callers) {
-                model.countOffsetVoter(caller);
-            }
+        }
+        for (String caller : new TreeSet<>(votes.keySet())) {
+            model.voteOffsets(caller, votes.get(caller), voters.get(caller)[0]);
         }
     }
 

@@ -53,6 +53,31 @@ public final class ClockOffsets {
     }
 
     /**
+     * Adds one pair's vote to a difference array of {@code SLOTS + 1} counts (+1 where its offsets begin,
+     * -1 after they end): a pair costs two additions, not one per offset, and {@link #addCounted} adds
+     * them up once per bucket.
+     */
+    static void voteInto(int[] difference, long childStart, long childEnd, long parentStart, long parentEnd) {
+        long from = Math.max(-MAX_MS, childEnd - parentEnd);
+        long to = Math.min(MAX_MS, childStart - parentStart);
+        if (from <= to) {
+            difference[(int) from + MAX_MS]++;
+            difference[(int) to + MAX_MS + 1]--;
+        }
+    }
+
+    /** Adds the votes of a difference array filled by {@link #voteInto}, each counting {@code weight}. */
+    static void addCounted(double[] votes, int[] difference, double weight) {
+        int running = 0;
+        for (int slot = 0; slot < SLOTS; slot++) {
+            running += difference[slot];
+            if (running != 0) {
+                votes[slot] += running * weight;
+            }
+        }
+    }
+
+    /**
      * The offset the votes show, in ms (the child's clock minus the parent's).
      *
      * @param voters how many children voted (each with all its nearby pairs of this edge), in the votes' units

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import io.callstitch.schema.Call;
 
 /**
  * What one host b does while it serves a call: learned from timing alone, with no labels.
@@ -231,16 +230,14 @@ final class HostModel {
         }
     }
 
-    /** One pair's vote for the offset of this host's clock against {@code caller}'s. */
-    void voteOffset(String caller, Call child, Call parent) {
-        ClockOffsets.vote(offsetVotes.computeIfAbsent(caller, a -> new double[ClockOffsets.SLOTS]), child.getStartAtMs(),
-                child.getEndAtMs(), parent.getStartAtMs(), parent.getEndAtMs(), 1 / scale);
+    /**
+     * One bucket's votes for the offset of this host's clock against {@code caller}'s, as a difference array
+     * ({@link ClockOffsets#voteInto}), from {@code voters} children that voted with one or more pairs.
+     */
+    void voteOffsets(String caller, int[] difference, int voters) {
+        ClockOffsets.addCounted(offsetVotes.computeIfAbsent(caller, a -> new double[ClockOffsets.SLOTS]), difference, 1 / scale);
+        offsetVoters.computeIfAbsent(caller, a -> new double[1])[0] += voters / scale;
         offsetsStale = true;
-    }
-
-    /** One child voted (with one or more pairs) for the offset against {@code caller}. */
-    void countOffsetVoter(String caller) {
-        offsetVoters.computeIfAbsent(caller, a -> new double[1])[0] += 1 / scale;
     }
 
     /** The clock offset of this host against {@code caller}'s (ms, this host's clock minus the caller's). */

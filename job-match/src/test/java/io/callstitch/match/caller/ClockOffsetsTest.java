@@ -1,5 +1,6 @@
 package io.callstitch.match.caller;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +53,12 @@ class ClockOffsetsTest {
         assertEquals(0, ClockOffsets.estimate(votes(0, 1000, new Random(3)), 1000, 0));
     }
 
+    /** A child's vote with a call of the caller that happens to be near it: started up to 300 ms before, up to 400 ms long. */
+    private static void voteByChance(double[] votes, Random random, long childStart, long childEnd) {
+        long other = childStart - random.nextInt(300);
+        ClockOffsets.vote(votes, childStart, childEnd, other, other + random.nextInt(400), 1);
+    }
+
     @Test
     void fewPairsGiveZero() {
         assertEquals(0, ClockOffsets.estimate(votes(20, 20, new Random(4)), 20, 0));
@@ -63,8 +70,7 @@ class ClockOffsetsTest {
         double[] votes = new double[ClockOffsets.SLOTS];
         for (int i = 0; i < 1000; i++) {
             long childStart = random.nextInt(100_000);
-            long other = childStart - random.nextInt(300);
-            ClockOffsets.vote(votes, childStart, childStart + random.nextInt(50), other, other + random.nextInt(400), 1);
+            voteByChance(votes, random, childStart, childStart + random.nextInt(50));
         }
         assertEquals(0, ClockOffsets.estimate(votes, 1000, 0));
     }
@@ -82,8 +88,7 @@ class ClockOffsetsTest {
             if (i % 8 == 0) {
                 ClockOffsets.vote(votes, childStart - 25, childEnd - 25, start, start + latency, 1);
             } else {
-                long other = childStart - random.nextInt(300);
-                ClockOffsets.vote(votes, childStart, childEnd, other, other + random.nextInt(400), 1);
+                voteByChance(votes, random, childStart, childEnd);
             }
         }
         // under the old rule (the peak to hold 30% of the voters above the background) this was 0
@@ -125,5 +130,23 @@ class ClockOffsetsTest {
             votes[slot] += 1500;
         }
         assertTrue(Math.abs(ClockOffsets.estimate(votes, 3000, 0) - (11 - ClockOffsets.MAX_MS)) <= 1);
+    }
+
+    @Test
+    void aBucketsVotesAddedUpAtOnceAreTheVotesOfEachPair() {
+        Random random = new Random(9);
+        double[] each = new double[ClockOffsets.SLOTS];
+        int[] difference = new int[ClockOffsets.SLOTS + 1];
+        for (int i = 0; i < 2000; i++) {
+            long parentStart = random.nextInt(10_000);
+            long parentEnd = parentStart + random.nextInt(300);
+            long childStart = parentStart - 60 + random.nextInt(200);
+            long childEnd = childStart + random.nextInt(250);
+            ClockOffsets.vote(each, childStart, childEnd, parentStart, parentEnd, 0.5);
+            ClockOffsets.voteInto(difference, childStart, childEnd, parentStart, parentEnd);
+        }
+        double[] together = new double[ClockOffsets.SLOTS];
+        ClockOffsets.addCounted(together, difference, 0.5);
+        assertArrayEquals(each, together);
     }
 }
