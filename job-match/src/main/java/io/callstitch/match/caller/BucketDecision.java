@@ -165,13 +165,12 @@ final class BucketDecision {
                     best = i;
                 }
             }
-            double[] posterior = weights;
             if (weights != alone) {
                 for (int i = 0; i < weights.length; i++) {
                     weights[i] /= total;
                 }
             }
-            posteriors[c] = posterior;
+            posteriors[c] = weights;
             int picked = cands[best];
             if (given[picked] == null) {
                 given[picked] = new int[calleeNames.length];
@@ -179,7 +178,7 @@ final class BucketDecision {
             given[picked][x]++;
             // the confidence is the pick's share scored alone: given the children before it, a sibling's parent
             // may be all but certain, but only as certain as those earlier picks were
-            double confidence = Math.min(posterior[best], aloneOf[c][best]);
+            double confidence = Math.min(weights[best], alone[best]);
             choices[c] = new CallerModels.Choice(picked, Math.round(confidence * 10_000) / 10_000.0);
         }
         return posteriors;

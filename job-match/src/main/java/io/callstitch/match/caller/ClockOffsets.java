@@ -43,15 +43,6 @@ public final class ClockOffsets {
 
     private ClockOffsets() {}
 
-    /** Adds one pair's vote: every offset it allows. */
-    static void vote(double[] votes, long childStart, long childEnd, long parentStart, long parentEnd, double weight) {
-        long from = Math.max(-MAX_MS, childEnd - parentEnd);
-        long to = Math.min(MAX_MS, childStart - parentStart);
-        for (long d = from; d <= to; d++) {
-            votes[(int) d + MAX_MS] += weight;
-        }
-    }
-
     /**
      * Adds one pair's vote to a difference array of {@code SLOTS + 1} counts (+1 where its offsets begin,
      * -1 after they end): a pair costs two additions, not one per offset, and {@link #addCounted} adds

@@ -24,11 +24,11 @@ class ClockOffsetsTest {
             long latency = 20 + random.nextInt(200);
             long childStart = start + 1 + random.nextInt(5);
             long childEnd = childStart + random.nextInt((int) latency - 10);
-            ClockOffsets.vote(votes, childStart + offset, childEnd + offset, start, start + latency, 1);
+            vote(votes, childStart + offset, childEnd + offset, start, start + latency, 1);
             trueRanges[i] = new long[] {childEnd + offset - (start + latency), childStart + offset - start};
             for (int k = 0; k < 5; k++) {
                 long other = childStart - random.nextInt(300);
-                ClockOffsets.vote(votes, childStart + offset, childEnd + offset, other, other + random.nextInt(400), 1);
+                vote(votes, childStart + offset, childEnd + offset, other, other + random.nextInt(400), 1);
             }
         }
         return votes;
@@ -53,10 +53,19 @@ class ClockOffsetsTest {
         assertEquals(0, ClockOffsets.estimate(votes(0, 1000, new Random(3)), 1000, 0));
     }
 
+    /** The plain reading of one pair's vote: one added to every offset it allows, within the window. */
+    private static void vote(double[] votes, long childStart, long childEnd, long parentStart, long parentEnd, double weight) {
+        for (long d = childEnd - parentEnd; d <= childStart - parentStart; d++) {
+            if (Math.abs(d) <= ClockOffsets.MAX_MS) {
+                votes[(int) d + ClockOffsets.MAX_MS] += weight;
+            }
+        }
+    }
+
     /** A child's vote with a call of the caller that happens to be near it: started up to 300 ms before, up to 400 ms long. */
     private static void voteByChance(double[] votes, Random random, long childStart, long childEnd) {
         long other = childStart - random.nextInt(300);
-        ClockOffsets.vote(votes, childStart, childEnd, other, other + random.nextInt(400), 1);
+        vote(votes, childStart, childEnd, other, other + random.nextInt(400), 1);
     }
 
     @Test
@@ -86,7 +95,7 @@ class ClockOffsetsTest {
             long childStart = start + 1 + random.nextInt(5);
             long childEnd = childStart + random.nextInt((int) latency - 10);
             if (i % 8 == 0) {
-                ClockOffsets.vote(votes, childStart - 25, childEnd - 25, start, start + latency, 1);
+                vote(votes, childStart - 25, childEnd - 25, start, start + latency, 1);
             } else {
                 voteByChance(votes, random, childStart, childEnd);
             }
@@ -142,7 +151,7 @@ class ClockOffsetsTest {
             long parentEnd = parentStart + random.nextInt(300);
             long childStart = parentStart - 60 + random.nextInt(200);
             long childEnd = childStart + random.nextInt(250);
-            ClockOffsets.vote(each, childStart, childEnd, parentStart, parentEnd, 0.5);
+            vote(each, childStart, childEnd, parentStart, parentEnd, 0.5);
             ClockOffsets.voteInto(difference, childStart, childEnd, parentStart, parentEnd);
         }
         double[] together = new double[ClockOffsets.SLOTS];
