@@ -13,7 +13,7 @@ import io.callstitch.chains.operators.WalkChains;
 import io.callstitch.schema.ChainMessage;
 import io.callstitch.schema.StitchedCall;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import io.callstitch.match.Buckets;
+import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.match.MatchJob;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.rekey.RekeyJob;

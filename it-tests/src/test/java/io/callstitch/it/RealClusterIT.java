@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 import io.callstitch.common.StitchedJson;
 import io.callstitch.deploy.check.Evaluation;
 import io.callstitch.chains.ChainsOptions;
-import io.callstitch.chains.check.BruteForceChains;
+import io.callstitch.reference.BruteForceChains;
 import io.callstitch.deploy.demo.PipelineTopics;
 import io.callstitch.deploy.kafka.TopicIo;
 import io.callstitch.schema.Call;

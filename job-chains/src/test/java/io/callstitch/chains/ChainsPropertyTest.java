@@ -3,8 +3,10 @@ package io.callstitch.chains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstitch.chains.check.BruteForceChains;
+import io.callstitch.reference.BruteForce;
+import io.callstitch.reference.BruteForceChains;
 import io.callstitch.chains.check.ChainsLoop;
+import io.callstitch.schema.Call;
 import io.callstitch.schema.ChainStatus;
 import io.callstitch.schema.ChainSummary;
 import io.callstitch.schema.Status;
@@ -171,33 +173,18 @@ class ChainsPropertyTest {
         return calls;
     }
 
-    /** Parents and children by the rule over every pair. */
+    /** Parents and children by the rule, from the reference's brute force. */
     static List<StitchedCall> stitchedByTheRule(List<StitchedCall> calls) {
+        List<Call> plain = new ArrayList<>();
+        for (StitchedCall call : calls) {
+            plain.add(new Call(call.getId(), call.getSrcIp(), call.getDstIp(), call.getStartAtMs(), call.getLatencyMsec(), call.getEndAtMs()));
+        }
+        Map<String, BruteForce.Expected> expected = BruteForce.stitch(plain);
         List<StitchedCall> stitched = new ArrayList<>();
         for (StitchedCall call : calls) {
-            List<String> parents = new ArrayList<>();
-            List<String> children = new ArrayList<>();
-            for (StitchedCall other : calls) {
-                if (other.getId().equals(call.getId())) {
-                    continue;
-                }
-                if (contains(other, call)) {
-                    parents.add(other.getId());
-                }
-                if (contains(call, other)) {
-                    children.add(other.getId());
-                }
-            }
-            parents.sort(null);
-            children.sort(null);
-            stitched.add(new StitchedCall(call.getId(), call.getSrcIp(), call.getDstIp(), call.getStartAtMs(),
-                    call.getLatencyMsec(), call.getEndAtMs(), parents, children, Status.OK, null, null, List.of()));
+            BruteForce.Expected lists = expected.get(call.getId());
+            stitched.add(StitchedCall.newBuilder(call).setParents(lists.parentList()).setChildren(lists.childList()).build());
         }
         return stitched;
-    }
-
-    private static boolean contains(StitchedCall parent, StitchedCall child) {
-        return parent.getDstIp().equals(child.getSrcIp()) && parent.getStartAtMs() <= child.getStartAtMs()
-                && parent.getEndAtMs() >= child.getEndAtMs();
     }
 }

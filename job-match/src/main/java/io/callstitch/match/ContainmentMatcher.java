@@ -3,11 +3,12 @@ package io.callstitch.match;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import io.callstitch.common.EdgeRule;
 import io.callstitch.schema.Call;
 
 /**
- * Finds every parent-child pair among the calls of one key, by the rule
- * {@code p.start <= c.start && p.end >= c.end && p.id != c.id} (the ip condition holds by the key).
+ * Finds every parent-child pair among the calls of one key: every pair for which {@link EdgeRule#contains}
+ * holds (the ip half of the rule holds by the key).
  *
  * <p>A sweep in start order: a parent becomes active once the sweep reaches its start, and the
  * parents of a child are then exactly the active ones whose end is at least the child's end. Active
@@ -31,17 +32,11 @@ public final class ContainmentMatcher {
         match(parents, children, 0, sink);
     }
 
-    /** The rule itself: does {@code parent}'s interval contain {@code child}'s (the ips aside)? */
-    public static boolean contains(Call parent, Call child) {
-        return parent.getStartAtMs() <= child.getStartAtMs() && parent.getEndAtMs() >= child.getEndAtMs()
-                && !sameCall(parent, child);
-    }
-
     /**
      * Every pair where the parent's interval, widened by {@code slackMs} at both ends, contains the child's:
      * {@code p.start - slack <= c.start && p.end + slack >= c.end}. With slack 0 these are exactly the
      * rule's edges; a slack of a few ms also finds callers whose clock runs a little apart from the
-     * child's host (for the best parent only: {@link #contains} stays the rule).
+     * child's host (for the best parent only: {@link EdgeRule#contains} stays the rule).
      */
     public static void match(List<Call> parents, List<Call> children, long slackMs, EdgeSink sink) {
         int m = parents.size();
@@ -78,17 +73,11 @@ public final class ContainmentMatcher {
             for (int rank = active.nextSetBit(firstAtLeast(sortedEnds, child.getEndAtMs() - slackMs));
                     rank >= 0; rank = active.nextSetBit(rank + 1)) {
                 int pi = byEnd[rank];
-                if (!sameCall(parents.get(pi), child)) {
+                if (!EdgeRule.sameCall(parents.get(pi), child)) {
                     sink.edge(pi, ci);
                 }
             }
         }
-    }
-
-    /** One call met as a parent and as a child of the same key (src_ip == dst_ip): same interval, same id. */
-    private static boolean sameCall(Call a, Call b) {
-        // the times first: ids are only compared for the rare pairs with equal intervals
-        return a.getStartAtMs() == b.getStartAtMs() && a.getEndAtMs() == b.getEndAtMs() && a.getId().equals(b.getId());
     }
 
     /** The first index whose value is at least {@code key}, or the length when none is. */

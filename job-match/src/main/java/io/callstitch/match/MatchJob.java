@@ -1,6 +1,7 @@
 package io.callstitch.match;
 
 import io.callstitch.common.AvroKafkaSerializer;
+import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.common.JobMain;
 import io.callstitch.common.KafkaEnds;
 import io.callstitch.common.KafkaTopics;

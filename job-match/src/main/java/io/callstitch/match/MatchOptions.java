@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import io.callstitch.common.Cli;
+import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.common.Flag;
 import io.callstitch.common.FlagSet;
 import io.callstitch.common.KafkaJobOptions;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
+import io.callstitch.common.EdgeRule.Buckets;
+import io.callstitch.reference.BruteForce;
 import io.callstitch.schema.Call;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,7 @@ class BucketsTest {
         int edges = 0;
         for (Call p : calls) {
             for (Call c : calls) {
-                if (p.getStartAtMs() <= c.getStartAtMs() && p.getEndAtMs() >= c.getEndAtMs() && p != c) {
+                if (BruteForce.containsInTime(p, c)) {
                     long b = buckets.childBucket(c);
                     assertTrue(b >= buckets.firstParentBucket(p) && b <= buckets.lastParentBucket(p));
                     edges++;

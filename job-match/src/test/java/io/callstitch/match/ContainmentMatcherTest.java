@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import io.callstitch.reference.BruteForce;
 import io.callstitch.schema.Call;
 import org.junit.jupiter.api.Test;
 
@@ -22,12 +23,12 @@ class ContainmentMatcherTest {
         return found;
     }
 
-    /** The rule read literally, over every pair. */
+    /** The reference's reading of the rule, over every pair (the ip half holds by the key). */
     private static Set<String> bruteForce(List<Call> parents, List<Call> children) {
         Set<String> found = new TreeSet<>();
         for (Call p : parents) {
             for (Call c : children) {
-                if (p.getStartAtMs() <= c.getStartAtMs() && p.getEndAtMs() >= c.getEndAtMs() && !p.getId().equals(c.getId())) {
+                if (BruteForce.containsInTime(p, c)) {
                     found.add(p.getId() + "->" + c.getId());
                 }
             }

@@ -6,7 +6,7 @@ import io.callstitch.common.AvroKafkaSerializer;
 import io.callstitch.common.KafkaEnds;
 import io.callstitch.common.KafkaJobOptions;
 import io.callstitch.common.UsageException;
-import io.callstitch.match.Buckets;
+import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.rekey.ByIpSerializer;
 import io.callstitch.rekey.IdShards;
 import io.callstitch.rekey.InputFormat;

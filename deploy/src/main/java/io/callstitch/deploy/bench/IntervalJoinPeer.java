@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import io.callstitch.common.AvroKafkaSerializer;
+import io.callstitch.common.EdgeRule;
 import io.callstitch.common.KafkaEnds;
 import io.callstitch.common.KafkaJobOptions;
 import io.callstitch.common.UsageException;
@@ -203,8 +204,7 @@ public final class IntervalJoinPeer {
         public void processElement(Call parent, Call child, Context ctx, Collector<Piece> out) {
             // the join's interval already holds child.end <= parent.end; the full rule stays here so that the
             // join's bounds can only narrow the candidates, never decide an edge
-            if (parent.getStartAtMs() <= child.getStartAtMs() && parent.getEndAtMs() >= child.getEndAtMs()
-                    && !parent.getId().equals(child.getId())) {
+            if (EdgeRule.contains(parent, child)) {
                 out.collect(Piece.edge(child, Piece.PARENT, parent.getId(), maxLatencyMs));
                 out.collect(Piece.edge(parent, Piece.CHILD, child.getId(), maxLatencyMs));
             }

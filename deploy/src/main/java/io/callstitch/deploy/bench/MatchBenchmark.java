@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import io.callstitch.common.EdgeRule;
 import io.callstitch.match.ContainmentMatcher;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.match.caller.CallerModels;
+import io.callstitch.reference.BruteForce;
 import io.callstitch.schema.Call;
 
 /**
@@ -86,7 +88,7 @@ public final class MatchBenchmark {
         long rule = 0;
         for (int c = 0; c < children.size(); c++) {
             for (int i = 0; i < sizes[c]; i++) {
-                rule += ContainmentMatcher.contains(parents.get(candidates[c][i]), children.get(c)) ? 1 : 0;
+                rule += EdgeRule.contains(parents.get(candidates[c][i]), children.get(c)) ? 1 : 0;
             }
             candidatesOf.add(Arrays.copyOf(candidates[c], sizes[c]));
         }
@@ -100,7 +102,7 @@ public final class MatchBenchmark {
         long edges = 0;
         for (Call p : parents) {
             for (Call c : children) {
-                if (p.getStartAtMs() <= c.getStartAtMs() && p.getEndAtMs() >= c.getEndAtMs() && !p.getId().equals(c.getId())) {
+                if (BruteForce.containsInTime(p, c)) {
                     edges++;
                 }
             }

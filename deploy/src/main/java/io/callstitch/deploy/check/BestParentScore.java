@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import io.callstitch.reference.BruteForce;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.StitchedCall;
 

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.callstitch.reference.BruteForce;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.StitchedCall;
 

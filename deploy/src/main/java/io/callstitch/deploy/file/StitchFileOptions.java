@@ -11,7 +11,7 @@ import io.callstitch.common.Cli;
 import io.callstitch.common.Flag;
 import io.callstitch.common.FlagSet;
 import io.callstitch.common.UsageException;
-import io.callstitch.match.Buckets;
+import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.match.caller.ModelSettings;
 import io.callstitch.rekey.InputFormat;

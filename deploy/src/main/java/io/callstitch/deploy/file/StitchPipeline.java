@@ -2,7 +2,7 @@ package io.callstitch.deploy.file;
 
 import io.callstitch.assemble.AssembleJob;
 import io.callstitch.assemble.AssembleOptions;
-import io.callstitch.match.Buckets;
+import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.match.MatchJob;
 import io.callstitch.match.caller.ModelSettings;
 import io.callstitch.rekey.RekeyJob;

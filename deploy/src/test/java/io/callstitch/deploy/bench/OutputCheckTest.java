@@ -2,7 +2,7 @@ package io.callstitch.deploy.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.callstitch.deploy.check.BruteForce;
+import io.callstitch.reference.BruteForce;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstitch.assemble.operators.AssembleCalls;
 import io.callstitch.match.BucketedCall;
-import io.callstitch.match.Buckets;
+import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.match.operators.FanOutToBuckets;
 import io.callstitch.match.operators.MatchEdges;
+import io.callstitch.reference.BruteForce;
+import io.callstitch.reference.RandomCalls;
 import io.callstitch.schema.ByIpRecord;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.EdgePiece;

@@ -1,7 +1,7 @@
 package io.callstitch.match.operators;
 
 import io.callstitch.match.BucketedCall;
-import io.callstitch.match.Buckets;
+import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.schema.ByIpRecord;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.Role;

@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import io.callstitch.common.EdgeRule;
 import io.callstitch.match.BucketedCall;
-import io.callstitch.match.Buckets;
+import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.match.ContainmentMatcher;
 import io.callstitch.match.caller.CallerModels;
 import io.callstitch.match.caller.ModelSettings;
@@ -203,7 +204,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         List<String> ids = new ArrayList<>();
         if (in.role == Role.CHILD) {
             for (Call parent : toList(parents.get())) {
-                if (ContainmentMatcher.contains(parent, in.call)) {
+                if (EdgeRule.contains(parent, in.call)) {
                     ids.add(parent.getId());
                     emitAmendment(parent, Role.PARENT, in.bucket, in.call.getId(), watermark, out);
                 }
@@ -211,7 +212,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             children.add(in.call);
         } else {
             for (Call child : toList(children.get())) {
-                if (ContainmentMatcher.contains(in.call, child)) {
+                if (EdgeRule.contains(in.call, child)) {
                     ids.add(child.getId());
                     emitAmendment(child, Role.CHILD, in.bucket, in.call.getId(), watermark, out);
                 }
@@ -261,7 +262,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             candidatesOf.add(parentIndexes);
             List<String> parentIds = new ArrayList<>(parentIndexes.length);
             for (int p : parentIndexes) {
-                if (ContainmentMatcher.contains(bucketParents.get(p), child)) {
+                if (EdgeRule.contains(bucketParents.get(p), child)) {
                     parentIds.add(bucketParents.get(p).getId());
                     childrenOf.get(p).add(child.getId());
                 }

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import io.callstitch.match.BucketedCall;
-import io.callstitch.match.Buckets;
+import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.match.caller.CallerModels;
 import io.callstitch.match.caller.ModelSettings;

@@ -1,4 +1,4 @@
-package io.callstitch.deploy.check;
+package io.callstitch.reference;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -73,9 +73,21 @@ public final class BruteForce {
         return expected;
     }
 
+    /** The rule for one pair, read literally: p called the host c runs on, and p's interval contains c's. */
+    public static boolean isEdge(Call p, Call c) {
+        return p.getDstIp().equals(c.getSrcIp()) && containsInTime(p, c);
+    }
+
+    /**
+     * The rule's time half, for callers that already hold calls of one ip (the ip half holds by their key):
+     * p.start <= c.start, p.end >= c.end, and p and c are two calls.
+     */
+    public static boolean containsInTime(Call p, Call c) {
+        return p.getStartAtMs() <= c.getStartAtMs() && p.getEndAtMs() >= c.getEndAtMs() && !p.getId().equals(c.getId());
+    }
+
     private static void edgeIfRule(Call p, Call c, Map<String, Expected> expected) {
-        if (p.getDstIp().equals(c.getSrcIp()) && p.getStartAtMs() <= c.getStartAtMs() && p.getEndAtMs() >= c.getEndAtMs()
-                && !p.getId().equals(c.getId())) {
+        if (isEdge(p, c)) {
             expected.get(p.getId()).children.add(c.getId());
             expected.get(c.getId()).parents.add(p.getId());
         }

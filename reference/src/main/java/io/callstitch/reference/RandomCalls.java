@@ -1,4 +1,4 @@
-package io.callstitch.deploy.check;
+package io.callstitch.reference;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package io.callstitch.chains.check;
+package io.callstitch.reference;
 
 import io.callstitch.schema.ChainHop;
 import io.callstitch.schema.ChainSummary;

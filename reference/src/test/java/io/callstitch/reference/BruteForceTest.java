@@ -1,4 +1,4 @@
-package io.callstitch.deploy.check;
+package io.callstitch.reference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
