@@ -30,6 +30,12 @@ callstitch_java_flags() {
   sed -n 's:.*<java17.flags>\(.*\)</java17.flags>.*:\1:p' "$root/pom.xml"
 }
 
+# Runs a short main class of the deploy module and returns (for output a script reads, e.g. ShellDefaults).
+callstitch_print() {
+  local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+  "$java" -Xmx128m -cp "$root/deploy/target/classes:$(cat "$classpath_file")" "$@"
+}
+
 # Runs a main class of the deploy module.
 callstitch_run() {
   local main="$1"

@@ -1,6 +1,7 @@
 package io.callstitch.common;
 
 import java.io.Serializable;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -106,6 +107,11 @@ public final class Flag<T> implements Serializable {
 
     public String name() {
         return name;
+    }
+
+    /** The flag given {@code value} on a command line: {@code --name value}, for tools that start the jobs. */
+    public List<String> with(Object value) {
+        return List.of("--" + name, String.valueOf(value));
     }
 
     public boolean isRequired() {

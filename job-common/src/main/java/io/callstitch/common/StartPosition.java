@@ -21,12 +21,17 @@ public final class StartPosition implements Serializable {
         this.timestampMs = timestampMs;
     }
 
+    /** From the first record each partition still holds; written {@code earliest} on a command line. */
+    public static StartPosition earliest() {
+        return new StartPosition(Kind.EARLIEST, -1);
+    }
+
     public static StartPosition parse(String text) {
         switch (text) {
             case "group-offsets":
                 return new StartPosition(Kind.GROUP_OFFSETS, -1);
             case "earliest":
-                return new StartPosition(Kind.EARLIEST, -1);
+                return earliest();
             case "latest":
                 return new StartPosition(Kind.LATEST, -1);
             default:

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.function.LongSupplier;
 import io.callstitch.common.Utf8;
 import io.callstitch.schema.Call;
+import io.callstitch.schema.ParsedInput;
 import io.callstitch.schema.Reason;
 
 /**
@@ -55,37 +58,6 @@ public final class CallParser {
         return maxRecordBytes;
     }
 
-    /** The outcome for one record: a call, a heartbeat, or a reason and a one-line detail. */
-    public static final class Result {
-        public final Call call;
-        public final Long heartbeatAtMs;
-        public final Reason reason;
-        public final String detail;
-
-        private Result(Call call, Long heartbeatAtMs, Reason reason, String detail) {
-            this.call = call;
-            this.heartbeatAtMs = heartbeatAtMs;
-            this.reason = reason;
-            this.detail = detail;
-        }
-
-        static Result ok(Call call) {
-            return new Result(call, null, null, null);
-        }
-
-        static Result heartbeat(long atMs) {
-            return new Result(null, atMs, null, null);
-        }
-
-        static Result reject(Reason reason, String detail) {
-            return new Result(null, null, reason, detail);
-        }
-
-        public boolean isValid() {
-            return call != null;
-        }
-    }
-
     /** Thrown inside parsing to leave with a rejection; never escapes {@link #parse}. */
     private static final class Rejected extends Exception {
         private static final long serialVersionUID = 1L;
@@ -97,26 +69,43 @@ public final class CallParser {
         }
     }
 
-    public Result parse(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
-            return Result.reject(Reason.UNPARSEABLE, "empty record");
-        }
-        if (bytes.length > maxRecordBytes) {
-            return Result.reject(Reason.OVERSIZE_FIELD, "record of " + bytes.length + " bytes is over the limit of " + maxRecordBytes);
-        }
+    /**
+     * One record's parse, with where it came from: exactly what job-rekey sends on. It holds a call, a
+     * heartbeat's time, or a reason and a one-line detail, and the original bytes (cut at the limit: a dead
+     * letter must fit where dead letters go).
+     */
+    public ParsedInput parse(byte[] bytes, String topic, int partition, long offset) {
+        byte[] value = bytes == null ? new byte[0] : bytes;
+        byte[] kept = value.length > maxRecordBytes ? Arrays.copyOf(value, maxRecordBytes) : value;
+        // the constructor, not the builder: a builder validates and copies every field, once per record
+        ParsedInput parsed = new ParsedInput(null, null, null, null, ByteBuffer.wrap(kept), topic, partition, offset);
         try {
-            Object[] values = format == InputFormat.JSON ? readJson(bytes) : readCsv(bytes);
+            if (value.length == 0) {
+                throw new Rejected(Reason.UNPARSEABLE, "empty record");
+            }
+            if (value.length > maxRecordBytes) {
+                throw new Rejected(Reason.OVERSIZE_FIELD, "record of " + value.length + " bytes is over the limit of " + maxRecordBytes);
+            }
+            Object[] values = format == InputFormat.JSON ? readJson(value) : readCsv(value);
             if (values.length == 1) {
                 long atMs = (Long) values[0];
                 checkNotAhead(atMs, HEARTBEAT_FIELD);
-                return Result.heartbeat(atMs);
+                parsed.setHeartbeatAtMs(atMs);
+            } else {
+                Call call = validate(values);
+                checkNotAhead(call.getEndAtMs(), "end_at_ms");
+                parsed.setCall(call);
             }
-            Call call = validate(values);
-            checkNotAhead(call.getEndAtMs(), "end_at_ms");
-            return Result.ok(call);
         } catch (Rejected e) {
-            return Result.reject(e.reason, e.getMessage());
+            parsed.setReason(e.reason);
+            parsed.setDetail(e.getMessage());
         }
+        return parsed;
+    }
+
+    /** The same for a record read where it has no topic, partition or offset (a file, a test). */
+    public ParsedInput parse(byte[] bytes) {
+        return parse(bytes, "", 0, 0L);
     }
 
     private Object[] readJson(byte[] bytes) throws Rejected {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import io.callstitch.schema.Call;
+import io.callstitch.schema.ParsedInput;
 import io.callstitch.schema.Reason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,22 +24,22 @@ class CallParserTest {
 
     @Test
     void readsTheSeedRecordAsJson() {
-        CallParser.Result result = json.parse(bytes(
+        ParsedInput result = json.parse(bytes(
                 "{\"id\":\"id1\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1000,\"latency_msec\":500,\"end_at_ms\":1500}"));
-        assertEquals(new Call("id1", "10.0.0.1", "10.0.0.2", 1000L, 500L, 1500L), result.call);
-        assertNull(result.reason);
+        assertEquals(new Call("id1", "10.0.0.1", "10.0.0.2", 1000L, 500L, 1500L), result.getCall());
+        assertNull(result.getReason());
     }
 
     @Test
     void toleratesUnknownFieldsInAnyOrder() {
-        CallParser.Result result = json.parse(bytes(
+        ParsedInput result = json.parse(bytes(
                 "{\"end_at_ms\":1500,\"probe\":{\"v\":[1,2]},\"latency_msec\":500,\"id\":\"id1\",\"dst_ip\":\"10.0.0.2\",\"src_ip\":\"10.0.0.1\",\"start_at_ms\":1000}"));
-        assertTrue(result.isValid(), String.valueOf(result.detail));
+        assertTrue(result.getCall() != null, String.valueOf(result.getDetail()));
     }
 
     @Test
     void readsTheSeedRecordAsCsv() {
-        assertEquals(new Call("id1", "10.0.0.1", "10.0.0.2", 1000L, 500L, 1500L), csv.parse(bytes("id1,10.0.0.1,10.0.0.2,1000,500,1500\n")).call);
+        assertEquals(new Call("id1", "10.0.0.1", "10.0.0.2", 1000L, 500L, 1500L), csv.parse(bytes("id1,10.0.0.1,10.0.0.2,1000,500,1500\n")).getCall());
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -64,10 +65,10 @@ class CallParserTest {
         "OVERSIZE_FIELD|{\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaa\",\"src_ip\":\"10.0.0.1\",\"dst_ip\":\"10.0.0.2\",\"start_at_ms\":1,\"latency_msec\":1,\"end_at_ms\":2}",
     })
     void rejectsJsonWithTheRightReason(Reason reason, String record) {
-        CallParser.Result result = json.parse(bytes(record));
-        assertEquals(reason, result.reason, String.valueOf(result.detail));
-        assertNull(result.call);
-        assertTrue(result.detail != null && !result.detail.isEmpty() && !result.detail.contains("\n"));
+        ParsedInput result = json.parse(bytes(record));
+        assertEquals(reason, result.getReason(), String.valueOf(result.getDetail()));
+        assertNull(result.getCall());
+        assertTrue(result.getDetail() != null && !result.getDetail().isEmpty() && !result.getDetail().contains("\n"));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -78,29 +79,29 @@ class CallParserTest {
         "END_MISMATCH|id1,10.0.0.1,10.0.0.2,1000,500,1501",
     })
     void rejectsCsvWithTheRightReason(Reason reason, String record) {
-        assertEquals(reason, csv.parse(bytes(record)).reason);
+        assertEquals(reason, csv.parse(bytes(record)).getReason());
     }
 
     @Test
     void readsHeartbeatsInBothFormats() {
-        assertEquals(Long.valueOf(1_700_000_000_000L), json.parse(bytes("{\"heartbeat_at_ms\":1700000000000}")).heartbeatAtMs);
-        assertEquals(Long.valueOf(42L), csv.parse(bytes("heartbeat,42")).heartbeatAtMs);
-        assertNull(json.parse(bytes("{\"heartbeat_at_ms\":5}")).call);
-        assertEquals(Reason.UNPARSEABLE, json.parse(bytes("{\"heartbeat_at_ms\":5,\"id\":\"a\"}")).reason);
-        assertEquals(Reason.WRONG_TYPE, json.parse(bytes("{\"heartbeat_at_ms\":\"soon\"}")).reason);
-        assertEquals(Reason.WRONG_TYPE, csv.parse(bytes("heartbeat,-1")).reason);
+        assertEquals(Long.valueOf(1_700_000_000_000L), json.parse(bytes("{\"heartbeat_at_ms\":1700000000000}")).getHeartbeatAtMs());
+        assertEquals(Long.valueOf(42L), csv.parse(bytes("heartbeat,42")).getHeartbeatAtMs());
+        assertNull(json.parse(bytes("{\"heartbeat_at_ms\":5}")).getCall());
+        assertEquals(Reason.UNPARSEABLE, json.parse(bytes("{\"heartbeat_at_ms\":5,\"id\":\"a\"}")).getReason());
+        assertEquals(Reason.WRONG_TYPE, json.parse(bytes("{\"heartbeat_at_ms\":\"soon\"}")).getReason());
+        assertEquals(Reason.WRONG_TYPE, csv.parse(bytes("heartbeat,-1")).getReason());
     }
 
     @Test
     void rejectsOversizeRecordsBeforeParsing() {
-        assertEquals(Reason.OVERSIZE_FIELD, json.parse(new byte[2048]).reason);
+        assertEquals(Reason.OVERSIZE_FIELD, json.parse(new byte[2048]).getReason());
     }
 
     @Test
     void rejectsBytesThatAreNotUtf8() {
-        assertEquals(Reason.UNPARSEABLE, csv.parse(new byte[] {(byte) 0xff, (byte) 0xfe, ','}).reason);
-        assertEquals(Reason.UNPARSEABLE, json.parse(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}).reason);
-        assertEquals(Reason.UNPARSEABLE, json.parse(new byte[0]).reason);
+        assertEquals(Reason.UNPARSEABLE, csv.parse(new byte[] {(byte) 0xff, (byte) 0xfe, ','}).getReason());
+        assertEquals(Reason.UNPARSEABLE, json.parse(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'}).getReason());
+        assertEquals(Reason.UNPARSEABLE, json.parse(new byte[0]).getReason());
     }
 
     private static String callEndingAt(long end) {
@@ -110,20 +111,20 @@ class CallParserTest {
 
     @Test
     void aCallEndingFurtherThanTheBoundPastTheClockIsRejected() {
-        assertTrue(json.parse(bytes(callEndingAt(NOW + 60_000))).isValid(), "at the bound");
-        assertTrue(json.parse(bytes(callEndingAt(1000))).isValid(), "far in the past: a late call, not a bad one");
-        CallParser.Result decades = json.parse(bytes(callEndingAt(4_102_444_800_000L)));
-        assertEquals(Reason.AHEAD_OF_CLOCK, decades.reason);
+        assertTrue(json.parse(bytes(callEndingAt(NOW + 60_000))).getCall() != null, "at the bound");
+        assertTrue(json.parse(bytes(callEndingAt(1000))).getCall() != null, "far in the past: a late call, not a bad one");
+        ParsedInput decades = json.parse(bytes(callEndingAt(4_102_444_800_000L)));
+        assertEquals(Reason.AHEAD_OF_CLOCK, decades.getReason());
         assertEquals("end_at_ms 4102444800000 is 2402444800000 ms ahead of this job's clock (1700000000000), over the bound of"
-                + " 60000 ms (--max-ahead-of-clock-ms)", decades.detail);
-        assertEquals(Reason.AHEAD_OF_CLOCK, json.parse(bytes(callEndingAt(NOW + 60_001))).reason);
-        assertEquals(Reason.AHEAD_OF_CLOCK, csv.parse(bytes("a,10.0.0.1,10.0.0.2," + NOW + ",3600000," + (NOW + 3_600_000))).reason);
+                + " 60000 ms (--max-ahead-of-clock-ms)", decades.getDetail());
+        assertEquals(Reason.AHEAD_OF_CLOCK, json.parse(bytes(callEndingAt(NOW + 60_001))).getReason());
+        assertEquals(Reason.AHEAD_OF_CLOCK, csv.parse(bytes("a,10.0.0.1,10.0.0.2," + NOW + ",3600000," + (NOW + 3_600_000))).getReason());
     }
 
     @Test
     void aHeartbeatFurtherThanTheBoundPastTheClockIsRejected() {
-        assertEquals(NOW + 60_000, json.parse(bytes("{\"heartbeat_at_ms\":" + (NOW + 60_000) + "}")).heartbeatAtMs);
-        assertEquals(Reason.AHEAD_OF_CLOCK, json.parse(bytes("{\"heartbeat_at_ms\":" + Long.MAX_VALUE + "}")).reason);
-        assertEquals(Reason.AHEAD_OF_CLOCK, csv.parse(bytes("heartbeat," + (NOW + 86_400_000))).reason);
+        assertEquals(NOW + 60_000, json.parse(bytes("{\"heartbeat_at_ms\":" + (NOW + 60_000) + "}")).getHeartbeatAtMs());
+        assertEquals(Reason.AHEAD_OF_CLOCK, json.parse(bytes("{\"heartbeat_at_ms\":" + Long.MAX_VALUE + "}")).getReason());
+        assertEquals(Reason.AHEAD_OF_CLOCK, csv.parse(bytes("heartbeat," + (NOW + 86_400_000))).getReason());
     }
 }

@@ -3,6 +3,8 @@ package io.callstitch.deploy.bench;
 import io.callstitch.common.Cli;
 import io.callstitch.common.Flag;
 import io.callstitch.common.FlagSet;
+import io.callstitch.common.KafkaJobOptions;
+import io.callstitch.common.StateBackendChoice;
 import io.callstitch.common.UsageException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -60,7 +62,8 @@ public final class BenchOptions {
     public static final Flag<String> REKEY_FLAGS = Flag.optionalText("rekey-flags",
             "more flags for job-rekey, space-separated (a --parallelism here replaces the run's)");
     public static final Flag<String> MATCH_FLAGS = Flag.optionalText("match-flags", "more flags for job-match, space-separated");
-    public static final Flag<String> ASSEMBLE_FLAGS = Flag.text("assemble-flags", "--state-backend heap",
+    public static final Flag<String> ASSEMBLE_FLAGS = Flag.text("assemble-flags",
+            String.join(" ", KafkaJobOptions.STATE_BACKEND.with(Flag.cliName(StateBackendChoice.HEAP))),
             "more flags for job-assemble, space-separated; none for no more (then it runs on --cluster-state-backend)");
     public static final Flag<Integer> KAFKA_PORT = Flag.positiveInt("kafka-port", "19392", "loopback port of the benchmark's broker");
     public static final Flag<Integer> KAFKA_CONTROLLER_PORT = Flag.positiveInt("kafka-controller-port", "19393",

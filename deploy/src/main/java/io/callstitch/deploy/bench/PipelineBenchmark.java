@@ -7,8 +7,11 @@ import io.callstitch.common.AvroBytes;
 import io.callstitch.common.Cli;
 import io.callstitch.common.Flag;
 import io.callstitch.common.KafkaJobOptions;
+import io.callstitch.common.StartPosition;
 import io.callstitch.common.UsageException;
 import io.callstitch.deploy.bench.BenchOptions.Contender;
+import io.callstitch.deploy.demo.LocalPipeline;
+import io.callstitch.deploy.demo.PipelineTopics;
 import io.callstitch.reference.BruteForce;
 import io.callstitch.deploy.kafka.LocalKafka;
 import io.callstitch.deploy.kafka.LocalKafkaException;
@@ -832,12 +835,13 @@ public final class PipelineBenchmark {
 
     /** The flags every job of a run gets, then {@code own}: a job's own {@code --parallelism} replaces the run's. */
     private List<String> common(String group, List<String> own) {
-        List<String> flags = new ArrayList<>(List.of("--bootstrap", kafka.bootstrap(),
-                "--checkpoint-interval-ms", Long.toString(options.checkpointIntervalMs), "--start-from", "earliest",
-                "--group-id", group, "--checkpoint-dir", options.dataDir.resolve("checkpoints").toUri().toString()));
-        if (!own.contains("--parallelism")) {
-            flags.addAll(List.of("--parallelism", Integer.toString(options.parallelism)));
+        List<String> flags = LocalPipeline.commonFlags(kafka.bootstrap(), options.checkpointIntervalMs, options.dataDir.resolve("checkpoints"));
+        if (!own.contains("--" + KafkaJobOptions.PARALLELISM.name())) {
+            // a flag may be given once: the job's own value replaces the run's
+            flags.addAll(KafkaJobOptions.PARALLELISM.with(options.parallelism));
         }
+        flags.addAll(KafkaJobOptions.START_FROM.with(StartPosition.earliest()));
+        flags.addAll(AssembleOptions.GROUP_ID.with(group));
         flags.addAll(own);
         return flags;
     }
@@ -848,19 +852,25 @@ public final class PipelineBenchmark {
 
     private RekeyOptions rekeyOptions(String prefix, String input, String output) throws Exception {
         List<String> args = common(prefix + "-rekey", options.rekeyFlags);
-        args.addAll(List.of("--input-topic", input, "--output-topic", output, "--dead-letter-topic", prefix + ".dead-letter"));
+        args.addAll(RekeyOptions.INPUT_TOPIC.with(input));
+        args.addAll(RekeyOptions.OUTPUT_TOPIC.with(output));
+        args.addAll(RekeyOptions.DEAD_LETTER_TOPIC.with(PipelineTopics.prefixed(prefix).deadLetter));
         return RekeyOptions.parse(args.toArray(new String[0]), NO_HELP);
     }
 
     private MatchOptions matchOptions(String prefix, String input, String output) throws Exception {
         List<String> args = common(prefix + "-match", options.matchFlags);
-        args.addAll(List.of("--input-topic", input, "--output-topic", output, "--dead-letter-topic", prefix + ".dead-letter"));
+        args.addAll(MatchOptions.INPUT_TOPIC.with(input));
+        args.addAll(MatchOptions.OUTPUT_TOPIC.with(output));
+        args.addAll(MatchOptions.DEAD_LETTER_TOPIC.with(PipelineTopics.prefixed(prefix).deadLetter));
         return MatchOptions.parse(args.toArray(new String[0]), NO_HELP);
     }
 
     private AssembleOptions assembleOptions(String prefix, String input, String output) throws Exception {
         List<String> args = common(prefix + "-assemble", options.assembleFlags);
-        args.addAll(List.of("--input-topic", input, "--output-topic", output, "--dead-letter-topic", prefix + ".dead-letter"));
+        args.addAll(AssembleOptions.INPUT_TOPIC.with(input));
+        args.addAll(AssembleOptions.OUTPUT_TOPIC.with(output));
+        args.addAll(AssembleOptions.DEAD_LETTER_TOPIC.with(PipelineTopics.prefixed(prefix).deadLetter));
         return AssembleOptions.parse(args.toArray(new String[0]), NO_HELP);
     }
 

@@ -21,6 +21,7 @@ import io.callstitch.rekey.CallParser;
 import io.callstitch.rekey.InputFormat;
 import io.callstitch.rekey.RekeyOptions;
 import io.callstitch.schema.Call;
+import io.callstitch.schema.ParsedInput;
 import io.callstitch.schema.StitchedCall;
 
 /**
@@ -62,9 +63,9 @@ public final class Evaluate {
         CallParser parser = CallParser.of(format, RekeyOptions.parse(new String[0], null).settings);
         Map<String, Call> calls = new LinkedHashMap<>();
         RecordLines.read(file, (bytes, line) -> {
-            CallParser.Result result = parser.parse(bytes);
-            if (result.call != null) {
-                calls.putIfAbsent(result.call.getId(), result.call);
+            ParsedInput result = parser.parse(bytes);
+            if (result.getCall() != null) {
+                calls.putIfAbsent(result.getCall().getId(), result.getCall());
             }
             return true;
         });

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import io.callstitch.chains.ChainSummaryJson;
+import io.callstitch.chains.ChainsOptions;
 import io.callstitch.common.StitchedJson;
 import io.callstitch.common.Cli;
 import io.callstitch.common.UsageException;
@@ -79,7 +80,7 @@ public final class LocalDemo {
         try (LocalKafka kafka = LocalKafka.start(LocalKafka.Config.defaults(kafkaDir)
                 .withPort(options.kafkaPort).withControllerPort(options.kafkaControllerPort))) {
             PipelineTopics topics = PipelineTopics.defaults();
-            for (NewTopic topic : topics.all(5)) {
+            for (NewTopic topic : topics.all(PipelineTopics.PARTITIONS)) {
                 TopicAdmin.ensure(kafka.bootstrap(), topic.name(), topic.numPartitions());
             }
             Traffic traffic = traffic();
@@ -98,10 +99,9 @@ public final class LocalDemo {
             try {
                 URI web = flink.getRestAddress().get();
                 out.println("Local Flink web UI: " + web + "  (four jobs: job-rekey, job-match, job-assemble, job-chains)");
-                List<String> common = List.of("--bootstrap", kafka.bootstrap(), "--parallelism", Integer.toString(options.parallelism),
-                        "--checkpoint-interval-ms", Long.toString(options.checkpointIntervalMs),
-                        "--checkpoint-dir", options.dataDir.toAbsolutePath().resolve("checkpoints").toUri().toString());
-                List<String> chainsFlags = zipkin == null ? List.of() : List.of("--zipkin-topic", topics.zipkin);
+                List<String> common = LocalPipeline.commonFlags(kafka.bootstrap(), options.parallelism, options.checkpointIntervalMs,
+                        options.dataDir.resolve("checkpoints"));
+                List<String> chainsFlags = zipkin == null ? List.of() : ChainsOptions.ZIPKIN_TOPIC.with(topics.zipkin);
                 try (LocalPipeline pipeline = LocalPipeline.start(
                         () -> StreamExecutionEnvironment.createRemoteEnvironment(web.getHost(), web.getPort()),
                         topics, "demo", common, List.of(), List.of(), chainsFlags)) {

@@ -2,8 +2,8 @@ package io.callstitch.deploy.demo;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -11,6 +11,7 @@ import io.callstitch.assemble.AssembleJob;
 import io.callstitch.assemble.AssembleOptions;
 import io.callstitch.chains.ChainsJob;
 import io.callstitch.chains.ChainsOptions;
+import io.callstitch.common.KafkaJobOptions;
 import io.callstitch.match.MatchJob;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.rekey.RekeyJob;
@@ -44,25 +45,28 @@ public final class LocalPipeline implements AutoCloseable {
         List<JobClient> jobs = new ArrayList<>();
         try {
             StreamExecutionEnvironment rekey = environments.get();
-            RekeyJob.pipeline(rekey, RekeyOptions.parse(args(common, rekeyFlags, "--group-id", name + "-rekey",
-                    "--input-topic", topics.raw, "--output-topic", topics.byIp, "--dead-letter-topic", topics.deadLetter), NO_HELP));
+            RekeyJob.pipeline(rekey, RekeyOptions.parse(args(common, rekeyFlags, RekeyOptions.GROUP_ID.with(name + "-rekey"),
+                    RekeyOptions.INPUT_TOPIC.with(topics.raw), RekeyOptions.OUTPUT_TOPIC.with(topics.byIp),
+                    RekeyOptions.DEAD_LETTER_TOPIC.with(topics.deadLetter)), NO_HELP));
             jobs.add(rekey.executeAsync(name + " job-rekey"));
 
             StreamExecutionEnvironment match = environments.get();
-            MatchJob.pipeline(match, MatchOptions.parse(args(common, matchFlags, "--group-id", name + "-match",
-                    "--input-topic", topics.byIp, "--output-topic", topics.edges, "--dead-letter-topic", topics.deadLetter), NO_HELP));
+            MatchJob.pipeline(match, MatchOptions.parse(args(common, matchFlags, MatchOptions.GROUP_ID.with(name + "-match"),
+                    MatchOptions.INPUT_TOPIC.with(topics.byIp), MatchOptions.OUTPUT_TOPIC.with(topics.edges),
+                    MatchOptions.DEAD_LETTER_TOPIC.with(topics.deadLetter)), NO_HELP));
             jobs.add(match.executeAsync(name + " job-match"));
 
             StreamExecutionEnvironment assemble = environments.get();
-            AssembleJob.pipeline(assemble, AssembleOptions.parse(args(common, List.of(), "--group-id", name + "-assemble",
-                    "--input-topic", topics.edges, "--output-topic", topics.stitched, "--dead-letter-topic", topics.deadLetter), NO_HELP));
+            AssembleJob.pipeline(assemble, AssembleOptions.parse(args(common, List.of(), AssembleOptions.GROUP_ID.with(name + "-assemble"),
+                    AssembleOptions.INPUT_TOPIC.with(topics.edges), AssembleOptions.OUTPUT_TOPIC.with(topics.stitched),
+                    AssembleOptions.DEAD_LETTER_TOPIC.with(topics.deadLetter)), NO_HELP));
             jobs.add(assemble.executeAsync(name + " job-assemble"));
 
             if (chainsFlags != null) {
                 StreamExecutionEnvironment chains = environments.get();
-                ChainsJob.pipeline(chains, ChainsOptions.parse(args(common, chainsFlags, "--group-id", name + "-chains",
-                        "--input-topic", topics.stitched, "--walk-topic", topics.chainsWalk, "--output-topic", topics.chainsStats,
-                        "--dead-letter-topic", topics.deadLetter),
+                ChainsJob.pipeline(chains, ChainsOptions.parse(args(common, chainsFlags, ChainsOptions.GROUP_ID.with(name + "-chains"),
+                        ChainsOptions.INPUT_TOPIC.with(topics.stitched), ChainsOptions.WALK_TOPIC.with(topics.chainsWalk),
+                        ChainsOptions.OUTPUT_TOPIC.with(topics.chainsStats), ChainsOptions.DEAD_LETTER_TOPIC.with(topics.deadLetter)),
                         NO_HELP));
                 jobs.add(chains.executeAsync(name + " job-chains"));
             }
@@ -73,10 +77,28 @@ public final class LocalPipeline implements AutoCloseable {
         return new LocalPipeline(jobs);
     }
 
-    private static String[] args(List<String> common, List<String> specific, String... own) {
+    /** The flags every job of a local pipeline gets: the broker, parallelism and checkpointing. */
+    public static List<String> commonFlags(String bootstrap, int parallelism, long checkpointIntervalMs, Path checkpointDir) {
+        List<String> flags = commonFlags(bootstrap, checkpointIntervalMs, checkpointDir);
+        flags.addAll(KafkaJobOptions.PARALLELISM.with(parallelism));
+        return flags;
+    }
+
+    /** The same without parallelism, for jobs that are given their own. */
+    public static List<String> commonFlags(String bootstrap, long checkpointIntervalMs, Path checkpointDir) {
+        List<String> flags = new ArrayList<>(KafkaJobOptions.BOOTSTRAP.with(bootstrap));
+        flags.addAll(KafkaJobOptions.CHECKPOINT_INTERVAL_MS.with(checkpointIntervalMs));
+        flags.addAll(KafkaJobOptions.CHECKPOINT_DIR.with(checkpointDir.toAbsolutePath().toUri()));
+        return flags;
+    }
+
+    @SafeVarargs
+    private static String[] args(List<String> common, List<String> specific, List<String>... own) {
         List<String> all = new ArrayList<>(common);
         all.addAll(specific);
-        all.addAll(Arrays.asList(own));
+        for (List<String> flag : own) {
+            all.addAll(flag);
+        }
         return all.toArray(new String[0]);
     }
 

@@ -9,7 +9,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /** One set of the pipeline's topics: the jobs' default names, or the same under a prefix. */
 public final class PipelineTopics {
+    /** The raw topic's partitions, as the probes write them. */
     public static final int RAW_PARTITIONS = 5;
+    /** The partitions of every other topic the local tools create, unless told otherwise. */
+    public static final int PARTITIONS = 5;
+    /** The topic Zipkin's Kafka collector reads by default. */
+    public static final String ZIPKIN = "zipkin";
 
     public final String raw;
     public final String byIp;
@@ -29,7 +34,7 @@ public final class PipelineTopics {
         stitched = prefix + AssembleOptions.OUTPUT_TOPIC.defaultText();
         chainsWalk = prefix + ChainsOptions.WALK_TOPIC.defaultText();
         chainsStats = prefix + ChainsOptions.OUTPUT_TOPIC.defaultText();
-        zipkin = prefix + "zipkin";
+        zipkin = prefix + ZIPKIN;
     }
 
     /** The names the jobs use by default. */

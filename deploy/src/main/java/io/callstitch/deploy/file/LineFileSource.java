@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import io.callstitch.rekey.CallParser;
 import io.callstitch.rekey.InputFormat;
-import io.callstitch.rekey.RawCallDeserializer;
 import io.callstitch.rekey.RekeyOptions;
 import io.callstitch.schema.ParsedInput;
 import org.apache.flink.streaming.api.functions.source.SourceFunction;
@@ -35,7 +34,7 @@ public final class LineFileSource implements SourceFunction<ParsedInput> {
         Path file = Paths.get(path);
         String name = file.getFileName().toString();
         RecordLines.read(file, (bytes, lineNumber) -> {
-            ParsedInput parsed = RawCallDeserializer.parse(parser, bytes, name, 0, lineNumber);
+            ParsedInput parsed = parser.parse(bytes, name, 0, lineNumber);
             synchronized (ctx.getCheckpointLock()) {
                 ctx.collect(parsed);
             }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
 
 /**
  * The file mode: {@code deploy/local/stitch-file --in calls.jsonl --out stitched.jsonl}. Runs the three
@@ -57,40 +59,36 @@ public final class StitchFile {
     }
 
     public static Summary run(StitchFileOptions options) throws Exception {
-        Path stitchedParts = Files.createTempFile("callstitch-stitched", ".jsonl");
-        try {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism, new Configuration());
-            env.getConfig().disableGenericTypes();
-            DataStream<ParsedInput> parsed = env
-                    .addSource(new LineFileSource(options.in, options.inputFormat, options.rekey), "Read " + options.in.getFileName(),
-                            new AvroTypeInfo<>(ParsedInput.class))
-                    .setParallelism(1)
-                    .assignTimestampsAndWatermarks(QuietPartitionWatermarks.of(options.rekey)).setParallelism(1);
-            StitchPipeline.Outputs outputs = StitchPipeline.stitch(parsed, options.rekey, options.buckets, options.callers, options.assembly);
-            outputs.stitched.addSink(new LineFileSink<>(stitchedParts.toString(), StitchedJson::toJson))
-                    .setParallelism(1).name("Write stitched calls");
-            outputs.deadLetters.addSink(new LineFileSink<>(options.deadLetterOut.toString(), DeadLetterJson::write))
-                    .setParallelism(1).name("Write dead letters");
-            env.execute("callstitch stitch-file");
-            Summary summary = writeSorted(stitchedParts, options.out);
-            summary.deadLetters = countLines(options.deadLetterOut);
-            if (summary.deadLetters == 0) {
-                Files.deleteIfExists(options.deadLetterOut);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(options.parallelism, new Configuration());
+        env.getConfig().disableGenericTypes();
+        DataStream<ParsedInput> parsed = env
+                .addSource(new LineFileSource(options.in, options.inputFormat, options.rekey), "Read " + options.in.getFileName(),
+                        new AvroTypeInfo<>(ParsedInput.class))
+                .setParallelism(1)
+                .assignTimestampsAndWatermarks(QuietPartitionWatermarks.of(options.rekey)).setParallelism(1);
+        StitchPipeline.Outputs outputs = StitchPipeline.stitch(parsed, options.rekey, options.buckets, options.callers, options.assembly);
+        outputs.deadLetters.addSink(new LineFileSink<>(options.deadLetterOut.toString(), DeadLetterJson::write))
+                .setParallelism(1).name("Write dead letters");
+        // the stitched calls come back to this JVM and are sorted here: the file is written once, in its final order;
+        // where a call was written again (REVISED), its last record supersedes the first
+        Map<String, StitchedCall> latest = new HashMap<>();
+        try (CloseableIterator<StitchedCall> stitched = outputs.stitched.executeAndCollect("callstitch stitch-file")) {
+            while (stitched.hasNext()) {
+                StitchedCall call = stitched.next();
+                latest.put(call.getId(), call);
             }
-            return summary;
-        } finally {
-            Files.deleteIfExists(stitchedParts);
         }
+        Summary summary = writeSorted(latest.values(), options.out);
+        summary.deadLetters = countLines(options.deadLetterOut);
+        if (summary.deadLetters == 0) {
+            Files.deleteIfExists(options.deadLetterOut);
+        }
+        return summary;
     }
 
-    /** One line per call: where a call was written again (REVISED), its last record, which supersedes the first. */
-    private static Summary writeSorted(Path parts, Path out) throws IOException {
-        Map<String, StitchedCall> latest = new HashMap<>();
-        for (String line : Files.readAllLines(parts, StandardCharsets.UTF_8)) {
-            StitchedCall call = StitchedJson.parse(line);
-            latest.put(call.getId(), call);
-        }
-        List<StitchedCall> calls = new ArrayList<>(latest.values());
+    /** One line per call, by start_at_ms then id. */
+    private static Summary writeSorted(Collection<StitchedCall> latest, Path out) throws IOException {
+        List<StitchedCall> calls = new ArrayList<>(latest);
         calls.sort((a, b) -> a.getStartAtMs() != b.getStartAtMs()
                 ? Long.compare(a.getStartAtMs(), b.getStartAtMs()) : a.getId().compareTo(b.getId()));
         Summary summary = new Summary();

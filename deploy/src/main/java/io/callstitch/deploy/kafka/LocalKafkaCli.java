@@ -1,10 +1,15 @@
 package io.callstitch.deploy.kafka;
 
+import io.callstitch.assemble.AssembleOptions;
+import io.callstitch.chains.ChainsOptions;
 import io.callstitch.common.Cli;
 import io.callstitch.common.Flag;
 import io.callstitch.common.FlagSet;
 import io.callstitch.common.KafkaJobOptions;
 import io.callstitch.common.UsageException;
+import io.callstitch.deploy.demo.PipelineTopics;
+import io.callstitch.match.MatchOptions;
+import io.callstitch.rekey.RekeyOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -63,16 +68,23 @@ public final class LocalKafkaCli {
     static final Flag<String> BOOTSTRAP = KafkaJobOptions.BOOTSTRAP;
     /** A topic flag with this value names no topic: the replay creates only its two output topics. */
     static final String SKIP = Flag.NONE;
-    static final Flag<String> RAW_TOPIC = Flag.text("raw-topic", "calls.raw", "topic of raw probe records (job-rekey's input)");
-    static final Flag<Integer> RAW_PARTITIONS = Flag.positiveInt("raw-partitions", "5", "partitions of the raw topic");
-    static final Flag<String> BY_IP_TOPIC = Flag.text("by-ip-topic", "calls.by-ip", "topic of calls filed by ip (job-rekey to job-match)");
-    static final Flag<String> EDGES_TOPIC = Flag.text("edges-topic", "calls.edges", "topic of edge pieces (job-match to job-assemble)");
-    static final Flag<String> STITCHED_TOPIC = Flag.text("stitched-topic", "calls.stitched", "topic of stitched calls (job-assemble's output)");
-    static final Flag<String> DEAD_LETTER_TOPIC = Flag.text("dead-letter-topic", "calls.dead-letter", "topic of rejected input");
-    static final Flag<String> CHAINS_WALK_TOPIC = Flag.text("chains-walk-topic", "chains.walk", "topic job-chains walks the chains over");
-    static final Flag<String> CHAINS_STATS_TOPIC = Flag.text("chains-stats-topic", "chains.stats", "topic of chain summaries (job-chains' output)");
-    static final Flag<String> ZIPKIN_TOPIC = Flag.text("zipkin-topic", "zipkin", "topic of Zipkin spans (job-chains --zipkin-topic)");
-    static final Flag<Integer> PARTITIONS = Flag.positiveInt("partitions", "5", "partitions of every topic but the raw one");
+    static final Flag<String> RAW_TOPIC = Flag.text("raw-topic", RekeyOptions.INPUT_TOPIC.defaultText(), "topic of raw probe records (job-rekey's input)");
+    static final Flag<Integer> RAW_PARTITIONS = Flag.positiveInt("raw-partitions", Integer.toString(PipelineTopics.RAW_PARTITIONS),
+            "partitions of the raw topic");
+    static final Flag<String> BY_IP_TOPIC = Flag.text("by-ip-topic", RekeyOptions.OUTPUT_TOPIC.defaultText(),
+            "topic of calls filed by ip (job-rekey to job-match)");
+    static final Flag<String> EDGES_TOPIC = Flag.text("edges-topic", MatchOptions.OUTPUT_TOPIC.defaultText(),
+            "topic of edge pieces (job-match to job-assemble)");
+    static final Flag<String> STITCHED_TOPIC = Flag.text("stitched-topic", AssembleOptions.OUTPUT_TOPIC.defaultText(),
+            "topic of stitched calls (job-assemble's output)");
+    static final Flag<String> DEAD_LETTER_TOPIC = Flag.text("dead-letter-topic", RekeyOptions.DEAD_LETTER_TOPIC.defaultText(), "topic of rejected input");
+    static final Flag<String> CHAINS_WALK_TOPIC = Flag.text("chains-walk-topic", ChainsOptions.WALK_TOPIC.defaultText(),
+            "topic job-chains walks the chains over");
+    static final Flag<String> CHAINS_STATS_TOPIC = Flag.text("chains-stats-topic", ChainsOptions.OUTPUT_TOPIC.defaultText(),
+            "topic of chain summaries (job-chains' output)");
+    static final Flag<String> ZIPKIN_TOPIC = Flag.text("zipkin-topic", PipelineTopics.ZIPKIN, "topic of Zipkin spans (job-chains --zipkin-topic)");
+    static final Flag<Integer> PARTITIONS = Flag.positiveInt("partitions", Integer.toString(PipelineTopics.PARTITIONS),
+            "partitions of every topic but the raw one");
 
     /** The subcommands, each with its own flags. */
     enum Command {

@@ -82,16 +82,15 @@ public final class Soak {
         out.println("Starting a Kafka broker (its own JVM) on 127.0.0.1:" + options.kafkaPort + " ...");
         try (LocalKafka kafka = LocalKafka.start(kafkaConfig)) {
             PipelineTopics topics = PipelineTopics.defaults();
-            for (NewTopic topic : topics.all(5)) {
+            for (NewTopic topic : topics.all(PipelineTopics.PARTITIONS)) {
                 TopicAdmin.ensure(kafka.bootstrap(), topic.name(), topic.numPartitions());
             }
             MiniCluster flink = startFlink();
             try {
                 URI web = flink.getRestAddress().get();
                 out.println("Local Flink web UI: " + web);
-                List<String> common = List.of("--bootstrap", kafka.bootstrap(), "--parallelism", Integer.toString(options.parallelism),
-                        "--checkpoint-interval-ms", Long.toString(options.checkpointIntervalMs),
-                        "--checkpoint-dir", options.dataDir.resolve("checkpoints").toUri().toString());
+                List<String> common = LocalPipeline.commonFlags(kafka.bootstrap(), options.parallelism, options.checkpointIntervalMs,
+                        options.dataDir.resolve("checkpoints"));
                 try (LocalPipeline pipeline = LocalPipeline.start(
                         () -> StreamExecutionEnvironment.createRemoteEnvironment(web.getHost(), web.getPort()),
                         topics, "soak", common, List.of(), List.of(), null)) {
