@@ -3,8 +3,8 @@
 # Sourced, not run.
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-classpath_file="$root/deploy/target/runtime.classpath"
-stamp="$root/deploy/target/.local-build-stamp"
+classpath_file="$root/deploy/tools/target/runtime.classpath"
+stamp="$root/deploy/tools/target/.local-build-stamp"
 
 # (Re)builds the modules and the broker jars when they are missing or older than any source.
 # CALLSTITCH_SKIP_BUILD=1 skips it: for callers that have just built everything (the end-to-end tests).
@@ -20,7 +20,7 @@ callstitch_build() {
   if [[ -n "$stale" ]]; then
     echo "Building callstitch (mvn install -DskipTests; the first build downloads dependencies) ..." >&2
     # the deploy module's build also writes its runtime classpath to $classpath_file
-    (cd "$root" && mvn -q -B -Dstyle.color=never install -DskipTests -pl deploy/kafka-broker,deploy/zipkin-server,deploy -am >&2)
+    (cd "$root" && mvn -q -B -Dstyle.color=never install -DskipTests -pl deploy/kafka-broker,deploy/zipkin-server,deploy/tools -am >&2)
     touch "$stamp"
   fi
 }
@@ -30,10 +30,18 @@ callstitch_java_flags() {
   sed -n 's:.*<java17.flags>\(.*\)</java17.flags>.*:\1:p' "$root/pom.xml"
 }
 
+# The child-JVM helper the local infrastructure shares (io.callstitch.infra.ChildJvm: start, alive, stop),
+# for the scripts: a pid is only signalled after it checks what the process runs.
+callstitch_child_jvm() {
+  local classes="$root/deploy/infra/target/classes"
+  [[ -f "$classes/io/callstitch/infra/ChildJvm.class" ]] || callstitch_build
+  "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx64m -XX:TieredStopAtLevel=1 -cp "$classes" io.callstitch.infra.ChildJvm "$@"
+}
+
 # Runs a short main class of the deploy module and returns (for output a script reads, e.g. ShellDefaults).
 callstitch_print() {
   local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-  "$java" -Xmx128m -cp "$root/deploy/target/classes:$(cat "$classpath_file")" "$@"
+  "$java" -Xmx128m -cp "$root/deploy/tools/target/classes:$(cat "$classpath_file")" "$@"
 }
 
 # Runs a main class of the deploy module.
@@ -46,5 +54,5 @@ callstitch_run() {
   exec "$java" $(callstitch_java_flags) -Xmx"${CALLSTITCH_HEAP:-2g}" ${CALLSTITCH_JAVA_OPTS:-} \
     -Dcallstitch.kafka.libs="$root/deploy/kafka-broker/target/lib" \
     -Dcallstitch.zipkin.jar="$root/deploy/zipkin-server/target/zipkin-server.jar" \
-    -cp "$root/deploy/target/classes:$(cat "$classpath_file")" "$main" "$@"
+    -cp "$root/deploy/tools/target/classes:$(cat "$classpath_file")" "$main" "$@"
 }

@@ -16,10 +16,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import io.callstitch.deploy.check.Evaluation;
-import io.callstitch.deploy.demo.PipelineTopics;
-import io.callstitch.deploy.kafka.LocalKafka;
-import io.callstitch.deploy.kafka.TopicIo;
+import io.callstitch.tools.check.Evaluation;
+import io.callstitch.tools.demo.PipelineTopics;
+import io.callstitch.infra.kafka.LocalKafka;
+import io.callstitch.tools.kafka.TopicIo;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
 import io.callstitch.simulator.KafkaWriter;
@@ -57,8 +57,8 @@ class FaultsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        brokerConfig = LocalKafka.Config.defaults(Files.createTempDirectory("callstitch-faults-kafka"))
-                .withPort(LocalCluster.freePort()).withControllerPort(LocalCluster.freePort());
+        brokerConfig = LocalKafka.Config.defaults(Files.createTempDirectory("callstitch-faults-kafka"), LocalCluster.freePort())
+                .withControllerPort(LocalCluster.freePort());
         broker = LocalKafka.start(brokerConfig);
         cluster = LocalCluster.up(12, FAST);
     }

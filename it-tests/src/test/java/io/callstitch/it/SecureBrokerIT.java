@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import io.callstitch.deploy.check.Evaluation;
-import io.callstitch.deploy.demo.LocalPipeline;
-import io.callstitch.deploy.demo.PipelineTopics;
-import io.callstitch.deploy.kafka.LocalKafka;
-import io.callstitch.deploy.kafka.TopicAdmin;
-import io.callstitch.deploy.kafka.TopicIo;
+import io.callstitch.tools.check.Evaluation;
+import io.callstitch.tools.demo.LocalPipeline;
+import io.callstitch.tools.demo.PipelineTopics;
+import io.callstitch.infra.kafka.LocalKafka;
+import io.callstitch.infra.kafka.TopicAdmin;
+import io.callstitch.tools.kafka.TopicIo;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
 import io.callstitch.simulator.Simulation;
@@ -56,8 +56,8 @@ class SecureBrokerIT {
     void configuredJobsStitchExactlyOverSaslSslAndAClientWithoutCredentialsIsRefused() throws Exception {
         StringWriter logs = new StringWriter();
         Runnable stopCapture = captureLogs(logs);
-        LocalKafka.Config config = LocalKafka.Config.defaults(Files.createTempDirectory("callstitch-secure-kafka"))
-                .withPort(LocalCluster.freePort()).withControllerPort(LocalCluster.freePort()).withSecure(true);
+        LocalKafka.Config config = LocalKafka.Config.defaults(Files.createTempDirectory("callstitch-secure-kafka"), LocalCluster.freePort())
+                .withControllerPort(LocalCluster.freePort()).withSecure(true);
         MiniClusterWithClientResource flink = null;
         try (LocalKafka broker = LocalKafka.start(config)) {
             Path clientFile = broker.clientConfigFile().orElseThrow();

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import io.callstitch.deploy.kafka.LocalKafka;
+import io.callstitch.infra.kafka.LocalKafka;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.testcontainers.DockerClientFactory;
@@ -38,7 +38,7 @@ final class TestBroker implements AutoCloseable {
         }
         Path dataDir = Files.createTempDirectory("callstitch-it-kafka");
         int[] ports = freePorts();
-        LocalKafka local = LocalKafka.start(LocalKafka.Config.defaults(dataDir).withPort(ports[0]).withControllerPort(ports[1]));
+        LocalKafka local = LocalKafka.start(LocalKafka.Config.defaults(dataDir, ports[0]).withControllerPort(ports[1]));
         return new TestBroker(local, null, local.bootstrap());
     }
 
