@@ -40,7 +40,9 @@ import io.callstitch.schema.DeadLetter;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -180,6 +182,9 @@ public final class LocalDemo {
         config.setInteger(RestOptions.PORT, options.flinkPort);
         // checkpoints to files, as on a real cluster (the default keeps them in memory, up to 5 MB a task)
         config.setString("state.backend", "filesystem");
+        // the jobs keep their state in RocksDB: with the MiniCluster's default of 128 MB of managed memory over all
+        // slots, each instance's write buffers are too small for its arena and RocksDB warns on every start
+        config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
         config.setString("state.checkpoints.dir", options.dataDir.toAbsolutePath().resolve("checkpoints").toUri().toString());
         MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(config)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(4 * options.parallelism).build());
