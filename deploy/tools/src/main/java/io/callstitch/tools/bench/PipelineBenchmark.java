@@ -851,27 +851,28 @@ public final class PipelineBenchmark {
     }
 
     private RekeyOptions rekeyOptions(String prefix, String input, String output) throws Exception {
-        List<String> args = common(prefix + "-rekey", options.rekeyFlags);
-        args.addAll(RekeyOptions.INPUT_TOPIC.with(input));
-        args.addAll(RekeyOptions.OUTPUT_TOPIC.with(output));
-        args.addAll(RekeyOptions.DEAD_LETTER_TOPIC.with(PipelineTopics.prefixed(prefix).deadLetter));
-        return RekeyOptions.parse(args.toArray(new String[0]), NO_HELP);
+        return RekeyOptions.parse(jobArgs(prefix, "rekey", options.rekeyFlags, RekeyOptions.INPUT_TOPIC.with(input),
+                RekeyOptions.OUTPUT_TOPIC.with(output), RekeyOptions.DEAD_LETTER_TOPIC), NO_HELP);
     }
 
     private MatchOptions matchOptions(String prefix, String input, String output) throws Exception {
-        List<String> args = common(prefix + "-match", options.matchFlags);
-        args.addAll(MatchOptions.INPUT_TOPIC.with(input));
-        args.addAll(MatchOptions.OUTPUT_TOPIC.with(output));
-        args.addAll(MatchOptions.DEAD_LETTER_TOPIC.with(PipelineTopics.prefixed(prefix).deadLetter));
-        return MatchOptions.parse(args.toArray(new String[0]), NO_HELP);
+        return MatchOptions.parse(jobArgs(prefix, "match", options.matchFlags, MatchOptions.INPUT_TOPIC.with(input),
+                MatchOptions.OUTPUT_TOPIC.with(output), MatchOptions.DEAD_LETTER_TOPIC), NO_HELP);
     }
 
     private AssembleOptions assembleOptions(String prefix, String input, String output) throws Exception {
-        List<String> args = common(prefix + "-assemble", options.assembleFlags);
-        args.addAll(AssembleOptions.INPUT_TOPIC.with(input));
-        args.addAll(AssembleOptions.OUTPUT_TOPIC.with(output));
-        args.addAll(AssembleOptions.DEAD_LETTER_TOPIC.with(PipelineTopics.prefixed(prefix).deadLetter));
-        return AssembleOptions.parse(args.toArray(new String[0]), NO_HELP);
+        return AssembleOptions.parse(jobArgs(prefix, "assemble", options.assembleFlags, AssembleOptions.INPUT_TOPIC.with(input),
+                AssembleOptions.OUTPUT_TOPIC.with(output), AssembleOptions.DEAD_LETTER_TOPIC), NO_HELP);
+    }
+
+    /** One job's command line in a run: the run's flags, the job's own, its topics, the run's dead-letter topic. */
+    private String[] jobArgs(String prefix, String job, List<String> own, List<String> input, List<String> output,
+            Flag<String> deadLetter) {
+        List<String> args = common(prefix + "-" + job, own);
+        args.addAll(input);
+        args.addAll(output);
+        args.addAll(deadLetter.with(PipelineTopics.prefixed(prefix).deadLetter));
+        return args.toArray(new String[0]);
     }
 
     private static RekeyOptions.Settings rekeySettings() throws Exception {
