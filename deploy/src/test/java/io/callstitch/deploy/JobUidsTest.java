@@ -7,12 +7,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import io.callstitch.assemble.AssembleJob;
 import io.callstitch.assemble.AssembleOptions;
-import io.callstitch.chains.ChainsJob;
-import io.callstitch.chains.ChainsOptions;
-import io.callstitch.chains.operators.WalkChains;
-import io.callstitch.schema.ChainMessage;
-import io.callstitch.schema.StitchedCall;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.match.MatchJob;
 import io.callstitch.match.MatchOptions;
@@ -66,19 +60,5 @@ class JobUidsTest {
         AssembleJob.build(env.fromCollection(List.of(), new AvroTypeInfo<>(EdgePiece.class)).uid("assemble-source"),
                 new DiscardingSink<>(), AssembleOptions.Timing.defaults());
         assertEquals(Set.of("assemble-source", "assemble-calls", "assemble-sink"), uidsOf(env));
-    }
-
-    @Test
-    void jobChainsHasAUidOnEveryOperatorAndSink() throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        SingleOutputStreamOperator<ChainMessage> walked = ChainsJob.walk(
-                env.fromCollection(List.of(), new AvroTypeInfo<>(StitchedCall.class)).uid("chains-source"),
-                env.fromCollection(List.of(), new AvroTypeInfo<>(ChainMessage.class)).uid("chains-walk-source"), 600_000, true, 5000,
-                ChainsOptions.ChainsBy.BEST_PARENT);
-        walked.addSink(new DiscardingSink<>()).uid("chains-walk-sink");
-        walked.getSideOutput(WalkChains.SUMMARIES).addSink(new DiscardingSink<>()).uid("chains-stats-sink");
-        walked.getSideOutput(WalkChains.SPANS).addSink(new DiscardingSink<>()).uid("chains-zipkin-sink");
-        assertEquals(Set.of("chains-source", "chains-walk-source", "chains-first-records", "chains-calls", "chains-walks", "chains-reports", "chains-route",
-                "chains-walk", "chains-walk-sink", "chains-stats-sink", "chains-zipkin-sink"), uidsOf(env));
     }
 }
