@@ -16,11 +16,15 @@ import io.callstitch.schema.ChainSummary;
 import io.callstitch.schema.Status;
 import io.callstitch.schema.StitchedCall;
 import java.util.List;
+import javax.annotation.Nullable;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 import org.apache.flink.streaming.connectors.kafka.KafkaDeserializationSchema;
 import org.apache.flink.streaming.connectors.kafka.KafkaSerializationSchema;
 
@@ -73,29 +77,72 @@ public final class ChainsJob {
         DataStream<ChainMessage> walk = KafkaEnds.decodedSource(env, options.kafka, options.walkTopic, env.getParallelism(),
                 ChainMessage.class, null, JOB_NAME, "chains-walk", options.deadLetterTopic, "Read chain walk");
 
-        SingleOutputStreamOperator<ChainMessage> walked = walk(calls, walk, options.chainTimeoutMs, options.zipkinTopic != null,
-                options.maxHops, options.chainsBy);
-        // Each sink is a task of its own named after its topic: a Kafka sink's transactional ids derive
-        // from its task's name, and two sinks chained into one task would fence each other
-        walked.addSink(KafkaEnds.sink(options.kafka, options.walkTopic,
-                        new AvroKafkaSerializer<>(options.walkTopic, ChainMessage.class, ChainMessage::getTarget)))
-                .uid("chains-walk-sink").name("Write chain walk to " + options.walkTopic).disableChaining();
         KafkaSerializationSchema<ChainSummary> summaries = options.outputFormat == ChainsOptions.Format.JSON
                 ? new ChainsKafka.SummaryJsonSink(options.outputTopic)
                 : new AvroKafkaSerializer<>(options.outputTopic, ChainSummary.class, ChainSummary::getRootId);
-        walked.getSideOutput(WalkChains.SUMMARIES)
-                .addSink(KafkaEnds.sink(options.kafka, options.outputTopic, summaries))
-                .uid("chains-stats-sink").name("Write chain summaries to " + options.outputTopic).disableChaining();
-        if (options.zipkinTopic != null) {
-            walked.getSideOutput(WalkChains.SPANS)
-                    .addSink(KafkaEnds.sink(options.kafka, options.zipkinTopic, new ChainsKafka.ZipkinSink(options.zipkinTopic)))
-                    .uid("chains-zipkin-sink").name("Write Zipkin spans to " + options.zipkinTopic).disableChaining();
+
+        Sinks sinks = build(calls, walk,
+                KafkaEnds.sink(options.kafka, options.walkTopic,
+                        new AvroKafkaSerializer<>(options.walkTopic, ChainMessage.class, ChainMessage::getTarget)),
+                KafkaEnds.sink(options.kafka, options.outputTopic, summaries),
+                options.zipkinTopic == null ? null
+                        : KafkaEnds.sink(options.kafka, options.zipkinTopic, new ChainsKafka.ZipkinSink(options.zipkinTopic)),
+                options.chainTimeoutMs, options.maxHops, options.chainsBy);
+        // each sink a task of its own (see build), named after its topic: a Kafka sink's transactional ids
+        // derive from its task's name
+        sinks.walk.name("Write chain walk to " + options.walkTopic);
+        sinks.summaries.name("Write chain summaries to " + options.outputTopic);
+        if (sinks.spans != null) {
+            sinks.spans.name("Write Zipkin spans to " + options.zipkinTopic);
+        }
+    }
+
+    /** The sinks of the job, to name them after their real ends. */
+    public static final class Sinks {
+        public final DataStreamSink<ChainMessage> walk;
+        public final DataStreamSink<ChainSummary> summaries;
+        /** Null when the job writes no spans. */
+        @Nullable public final DataStreamSink<Tuple2<String, String>> spans;
+
+        Sinks(DataStreamSink<ChainMessage> walk, DataStreamSink<ChainSummary> summaries, @Nullable DataStreamSink<Tuple2<String, String>> spans) {
+            this.walk = walk;
+            this.summaries = summaries;
+            this.spans = spans;
         }
     }
 
     /**
-     * The job between its ends. The main output goes back to the walk topic; the summaries are the
-     * side output {@link WalkChains#SUMMARIES}, the spans {@link WalkChains#SPANS}.
+     * The whole job between its ends: the Kafka ends in production, collection sources and
+     * collecting sinks in tests.
+     *
+     * @param calls the stitched calls
+     * @param walk what the job wrote to {@code walkSink}, read back: the walk's loop
+     * @param walkSink the walk messages, to read back as {@code walk}
+     * @param summarySink one summary per chain
+     * @param spanSink one Zipkin span per call as (trace id, JSON of the span); null to write none
+     * @param timeoutMs processing time after which a waiting call or chain is ended anyway
+     * @param maxHops the most hops a summary lists
+     * @param chainsBy which pairs join calls into chains
+     */
+    public static Sinks build(DataStream<StitchedCall> calls, DataStream<ChainMessage> walk, SinkFunction<ChainMessage> walkSink,
+            SinkFunction<ChainSummary> summarySink, @Nullable SinkFunction<Tuple2<String, String>> spanSink, long timeoutMs, int maxHops,
+            ChainsOptions.ChainsBy chainsBy) {
+        SingleOutputStreamOperator<ChainMessage> walked = walk(calls, walk, timeoutMs, spanSink != null, maxHops, chainsBy);
+        // Each sink is a task of its own, which pipeline() names after its topic: a Kafka sink's
+        // transactional ids derive from its task's name, and two sinks chained into one task would fence each other
+        DataStreamSink<ChainMessage> walkOut = walked.addSink(walkSink)
+                .uid("chains-walk-sink").name("Write chain walk").disableChaining();
+        DataStreamSink<ChainSummary> summaries = walked.getSideOutput(WalkChains.SUMMARIES).addSink(summarySink)
+                .uid("chains-stats-sink").name("Write chain summaries").disableChaining();
+        DataStreamSink<Tuple2<String, String>> spans = spanSink == null ? null
+                : walked.getSideOutput(WalkChains.SPANS).addSink(spanSink)
+                        .uid("chains-zipkin-sink").name("Write Zipkin spans").disableChaining();
+        return new Sinks(walkOut, summaries, spans);
+    }
+
+    /**
+     * The operators of job-chains without their ends. The main output goes back to the walk topic; the
+     * summaries are the side output {@link WalkChains#SUMMARIES}, the spans {@link WalkChains#SPANS}.
      *
      * @param walk what the job wrote to the walk topic, read back
      * @param maxHops the most hops a summary lists

@@ -1,23 +1,20 @@
 package io.callstitch.chains.operators;
 
+import io.callstitch.chains.CallSettlement;
 import io.callstitch.chains.ChainStatistics;
 import io.callstitch.chains.ZipkinIds;
+import io.callstitch.chains.ZipkinParentChoice;
 import io.callstitch.chains.ZipkinSpans;
 import io.callstitch.schema.ChainCall;
 import io.callstitch.schema.ChainMessage;
-import io.callstitch.schema.ChainMessageKind;
-import io.callstitch.schema.ChainRoot;
 import io.callstitch.schema.ChainState;
 import io.callstitch.schema.ChainStatus;
 import io.callstitch.schema.ChainSummary;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
@@ -37,43 +34,41 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Walks every chain down from its root and gathers it at its root, one level per round trip over
- * the walk topic.
+ * the walk topic. What settles when, and what it sends, is {@link CallSettlement}'s; a call's levels
+ * are {@link io.callstitch.chains.RootLevels}'; a span's trace and parent {@link ZipkinParentChoice}'s.
+ * This function keeps the state, the timers and the metrics.
  *
  * <p><b>Keyed on</b> the interval {@code start/end} of the call a message is for (see
  * {@link #intervalKey}). Calls that are each other's parent have equal intervals, so every cycle of
  * parents lies inside one key and is settled here, locally, instead of sending messages round it.
  *
  * <p><b>The walk.</b> A call (from {@link RouteToTarget}, with its parents' walk messages after it)
- * waits until each of its parents is either heard from (a {@code WALK} message: the parent's final
- * roots and its level in each chain) or waiting here in the same key. It is <i>settled</i> when it
- * has heard from all parents that are not waiting here, and every parent waiting here is settled
- * too; calls of a cycle settle together. A settled call knows its final roots: itself if it has no
- * parents, else its parents' roots one level down (the smallest level per root). It then
+ * waits in {@code waiting} until it is settled: it has heard from each parent not waiting in its key
+ * (a {@code WALK} message: the parent's final roots and its level in each chain), and each parent
+ * waiting here is settled too; calls of a cycle settle together. Each new call or walk message
+ * settles what it can. A settled call
  * <ul>
  *   <li>sends a {@code WALK} to each child (main output, to the walk topic, key = child id);</li>
  *   <li>sends a {@code REPORT} to each of its roots (main output, key = root id), except a root without children to itself;</li>
- *   <li>writes its Zipkin span ({@link #SPANS}) if asked to, and forgets the call.</li>
+ *   <li>writes its Zipkin span ({@link #SPANS}) if asked to, and is forgotten.</li>
  * </ul>
- * Each parent sends one walk message per child, and only once its own roots are final, so a call
- * hears from each parent once; the walk messages form no cycle across keys (a child in another key
- * has a strictly shorter interval).
+ * A walk message from a parent already heard from is ignored, and one for a call that is no longer
+ * waiting (it settled with the sender, in this key) too. The walk messages form no cycle across keys
+ * (a child in another key has a strictly shorter interval).
  *
- * <p><b>Gathering.</b> A root keeps the reported calls of its chain, and the ids listed as children
- * of reported calls that have not reported yet. When the root itself has reported and nothing is
- * awaited, the chain is complete: every call reachable from the root is in. The summary
+ * <p><b>Gathering.</b> A root keeps the reported calls of its chain ({@code chainCalls}), and the ids
+ * listed as children of reported calls that have not reported yet ({@code awaited}); {@code chains}
+ * counts those and says whether the root itself has reported. When the root has reported and nothing
+ * is awaited, the chain is complete: every call reachable from the root is in. The summary
  * ({@link #SUMMARIES}) is then written and the chain forgotten. Exact: no time is involved.
- *
- * <p><b>The Zipkin trace of a call</b> is that of its nearest root (smallest level, then smallest
- * id); its {@code parentId} is a parent one level up in that root's chain (the tightest: smallest
- * latency, then latest start, then smallest id); the call's other parents go in a tag. The nearest
- * root of that parent is the same root, so every trace is a tree. A call no root reaches (a cycle of
- * equal intervals with no parent outside it, and what hangs below it) is a trace of its own.
  *
  * <p><b>Safety net.</b> A call or chain still waiting {@code timeoutMs} of processing time after it
  * came is ended anyway and counted: a call settles with the roots it has ({@code callsTimedOut}),
  * a chain that has had no report for twice that long is written with status {@code TIMED_OUT}
  * and what had come ({@code chainsTimedOut}). Neither happens
- * when every call of the input comes once with lists that agree on both ends of each edge.
+ * when every call of the input comes once with lists that agree on both ends of each edge. Calls and
+ * chains of a key share a processing-time timer when their deadlines are equal; a timer is deleted
+ * once nothing in the key waits for it.
  *
  * <p><b>Metrics</b>: counters {@code callsSettled}, {@code callsTimedOut}, {@code duplicateCalls},
  * {@code chainsCompleted}, {@code chainsTimedOut}, {@code spansWritten}; gauges {@code waitingCalls} and
@@ -236,212 +231,42 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
 
     /**
      * Settles every waiting call of this key that can settle, in one go so that cycles settle
-     * together. Calls whose deadline is at or before {@code now} count as having heard from all.
+     * together ({@link CallSettlement}). Calls whose deadline is at or before {@code now} settle anyway.
      */
     private void settle(Context ctx, Collector<ChainMessage> out, long now) throws Exception {
         Map<String, ChainState> all = new HashMap<>();
         for (Map.Entry<String, ChainState> entry : waiting.entries()) {
             all.put(entry.getKey(), entry.getValue());
         }
-        Set<String> settled = new HashSet<>();
-        Set<String> forced = new HashSet<>();
-        for (ChainState state : all.values()) {
-            String id = state.getCall().getId();
-            if (state.getDeadline() <= now) {
-                forced.add(id);
-                settled.add(id);
-            } else if (heardOrHere(state, all)) {
-                settled.add(id);
-            }
-        }
-        // a call settles only with the parents waiting here: drop calls below an unsettled one until none is left
-        boolean dropped = true;
-        while (dropped) {
-            dropped = false;
-            for (Iterator<String> it = settled.iterator(); it.hasNext(); ) {
-                ChainState state = all.get(it.next());
-                if (forced.contains(state.getCall().getId())) {
-                    continue;
-                }
-                for (String parent : localParents(state, all)) {
-                    if (!settled.contains(parent)) {
-                        it.remove();
-                        dropped = true;
-                        break;
-                    }
-                }
-            }
-        }
-        if (settled.isEmpty()) {
-            return;
-        }
-        Map<String, Map<String, ChainRoot>> roots = rootsOf(settled, all);
-        List<String> order = new ArrayList<>(settled);
-        order.sort(null);
-        for (String id : order) {
+        CallSettlement settlement = CallSettlement.of(all, now);
+        for (String id : settlement.settled()) {
             ChainState state = all.get(id);
-            send(state.getCall(), roots.get(id), out);
+            for (ChainMessage message : settlement.messages(id)) {
+                out.collect(message);
+            }
             if (writeSpans) {
-                span(state, roots, all, ctx);
+                span(state.getCall(), settlement, ctx);
             }
             waiting.remove(id);
             waitingCalls--;
             releaseTimer(ctx, state.getDeadline());
             callsSettled.inc();
-            if (forced.contains(id)) {
+            if (settlement.timedOut(id)) {
                 callsTimedOut.inc();
             }
         }
     }
 
-    private static boolean heardOrHere(ChainState state, Map<String, ChainState> all) {
-        Set<String> heard = heardFrom(state);
-        for (String parent : state.getCall().getParents()) {
-            if (!heard.contains(parent) && !all.containsKey(parent)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Parents waiting in this key that have not sent a walk message (those are settled or in a cycle). */
-    private static List<String> localParents(ChainState state, Map<String, ChainState> all) {
-        Set<String> heard = heardFrom(state);
-        List<String> local = new ArrayList<>();
-        for (String parent : state.getCall().getParents()) {
-            if (!heard.contains(parent) && all.containsKey(parent)) {
-                local.add(parent);
-            }
-        }
-        return local;
-    }
-
-    private static Set<String> heardFrom(ChainState state) {
-        Set<String> heard = new HashSet<>();
-        for (ChainMessage message : state.getHeard()) {
-            heard.add(message.getCall().getId());
-        }
-        return heard;
-    }
-
-    /** The final roots of each settled call, by root id, with the call's level in each chain. */
-    private static Map<String, Map<String, ChainRoot>> rootsOf(Set<String> settled, Map<String, ChainState> all) {
-        Map<String, Map<String, ChainRoot>> roots = new HashMap<>();
-        for (String id : settled) {
-            ChainCall call = all.get(id).getCall();
-            Map<String, ChainRoot> own = new HashMap<>();
-            if (call.getParents().isEmpty()) {
-                own.put(id, new ChainRoot(id, call.getStartAtMs(), call.getEndAtMs(), 1));
-            }
-            for (ChainMessage heard : all.get(id).getHeard()) {
-                for (ChainRoot root : heard.getRoots()) {
-                    lower(own, root, root.getLevel() + 1);
-                }
-            }
-            roots.put(id, own);
-        }
-        // parents settled here in the same go: relax along them until nothing gets lower (levels only fall, so this ends)
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (String id : settled) {
-                for (String parent : localParents(all.get(id), all)) {
-                    if (settled.contains(parent)) {
-                        for (ChainRoot root : roots.get(parent).values()) {
-                            changed |= lower(roots.get(id), root, root.getLevel() + 1);
-                        }
-                    }
-                }
-            }
-        }
-        return roots;
-    }
-
-    private static boolean lower(Map<String, ChainRoot> roots, ChainRoot root, int level) {
-        ChainRoot known = roots.get(root.getId());
-        if (known != null && known.getLevel() <= level) {
-            return false;
-        }
-        roots.put(root.getId(), new ChainRoot(root.getId(), root.getStartAtMs(), root.getEndAtMs(), level));
-        return true;
-    }
-
-    private static void send(ChainCall call, Map<String, ChainRoot> roots, Collector<ChainMessage> out) {
-        List<ChainRoot> sorted = new ArrayList<>(roots.values());
-        sorted.sort(Comparator.comparing(ChainRoot::getId));
-        for (String child : call.getChildren()) {
-            out.collect(ChainMessage.newBuilder()
-                    .setKind(ChainMessageKind.WALK)
-                    .setTarget(child)
-                    .setCall(call)
-                    .setRoots(sorted)
-                    .build());
-        }
-        for (ChainRoot root : sorted) {
-            if (root.getId().equals(call.getId()) && call.getChildren().isEmpty()) {
-                continue;
-            }
-            out.collect(ChainMessage.newBuilder()
-                    .setKind(ChainMessageKind.REPORT)
-                    .setTarget(root.getId())
-                    .setTargetStartAtMs(root.getStartAtMs())
-                    .setTargetEndAtMs(root.getEndAtMs())
-                    .setCall(call)
-                    .setRoots(List.of(root))
-                    .build());
-        }
-    }
-
-    private void span(ChainState state, Map<String, Map<String, ChainRoot>> roots, Map<String, ChainState> all, Context ctx) {
-        ChainCall call = state.getCall();
-        Map<String, ChainRoot> own = roots.get(call.getId());
-        ChainRoot nearest = own.values().stream()
-                .min(Comparator.comparingInt(ChainRoot::getLevel).thenComparing(ChainRoot::getId))
-                .orElse(null);
-        String parent = null;
-        if (nearest != null && nearest.getLevel() > 1) {
-            ChainCall best = null;
-            for (Map.Entry<ChainCall, Map<String, ChainRoot>> candidate : parentsWithRoots(state, roots, all).entrySet()) {
-                ChainRoot via = candidate.getValue().get(nearest.getId());
-                if (via != null && via.getLevel() == nearest.getLevel() - 1
-                        && (best == null || TIGHTEST_FIRST.compare(candidate.getKey(), best) < 0)) {
-                    best = candidate.getKey();
-                }
-            }
-            parent = best == null ? null : best.getId();
-        }
-        // the rule's parents, whichever pairs the chains follow
-        List<String> others = new ArrayList<>(call.getRuleParents().isEmpty() ? call.getParents() : call.getRuleParents());
-        others.remove(parent);
-        others.sort(null);
-        String traceRoot = nearest == null ? call.getId() : nearest.getId();
-        ctx.output(SPANS, Tuple2.of(ZipkinIds.traceId(traceRoot), ZipkinSpans.toJson(call, traceRoot, parent, nearest != null, others)));
+    private void span(ChainCall call, CallSettlement settlement, Context ctx) {
+        ZipkinParentChoice choice = ZipkinParentChoice.of(call, settlement.rootsOf(call.getId()), settlement.parentsWithRoots(call.getId()));
+        String json = ZipkinSpans.toJson(call, choice.traceRootId(), choice.parentId(), choice.rooted(), choice.otherParents());
+        ctx.output(SPANS, Tuple2.of(ZipkinIds.traceId(choice.traceRootId()), json));
         spansWritten.inc();
-    }
-
-    /** The tightest parent first: smallest latency, then latest start, then smallest id. */
-    static final Comparator<ChainCall> TIGHTEST_FIRST = Comparator.comparingLong(ChainCall::getLatencyMsec)
-            .thenComparing(Comparator.comparingLong(ChainCall::getStartAtMs).reversed())
-            .thenComparing(ChainCall::getId);
-
-    private static Map<ChainCall, Map<String, ChainRoot>> parentsWithRoots(ChainState state,
-            Map<String, Map<String, ChainRoot>> roots, Map<String, ChainState> all) {
-        Map<ChainCall, Map<String, ChainRoot>> parents = new HashMap<>();
-        for (ChainMessage heard : state.getHeard()) {
-            Map<String, ChainRoot> byId = new HashMap<>();
-            heard.getRoots().forEach(root -> byId.put(root.getId(), root));
-            parents.put(heard.getCall(), byId);
-        }
-        for (String local : localParents(state, all)) {
-            if (roots.containsKey(local)) {
-                parents.put(all.get(local).getCall(), roots.get(local));
-            }
-        }
-        return parents;
     }
 
     // ---- gathering at the root ----
 
+    /** Adds a report to the chain of its root; writes the summary and forgets the chain once it is complete. */
     private void gather(ChainMessage report, Context ctx) throws Exception {
         String root = report.getTarget();
         ChainCall call = report.getCall();
