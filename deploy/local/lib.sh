@@ -1,5 +1,5 @@
 # Shared by the scripts in deploy/local: where the repository is, building what is missing or stale,
-# and running a class of the deploy module with the JVM flags Flink 1.12 needs on Java 17.
+# and running a class of the tools (deploy/tools) with the JVM flags Flink 1.12 needs on Java 17.
 # Sourced, not run.
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,7 +19,7 @@ callstitch_build() {
   fi
   if [[ -n "$stale" ]]; then
     echo "Building callstitch (mvn install -DskipTests; the first build downloads dependencies) ..." >&2
-    # the deploy module's build also writes its runtime classpath to $classpath_file
+    # the tools module's build also writes its runtime classpath to $classpath_file
     (cd "$root" && mvn -q -B -Dstyle.color=never install -DskipTests -pl deploy/kafka-broker,deploy/zipkin-server,deploy/tools -am >&2)
     touch "$stamp"
   fi
@@ -38,13 +38,13 @@ callstitch_child_jvm() {
   "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx64m -XX:TieredStopAtLevel=1 -cp "$classes" io.callstitch.infra.ChildJvm "$@"
 }
 
-# Runs a short main class of the deploy module and returns (for output a script reads, e.g. ShellDefaults).
+# Runs a short main class of the tools and returns (for output a script reads, e.g. ShellDefaults).
 callstitch_print() {
   local java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
   "$java" -Xmx128m -cp "$root/deploy/tools/target/classes:$(cat "$classpath_file")" "$@"
 }
 
-# Runs a main class of the deploy module.
+# Runs a main class of the tools (deploy/tools).
 callstitch_run() {
   local main="$1"
   shift
