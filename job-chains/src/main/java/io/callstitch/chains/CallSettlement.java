@@ -1,10 +1,10 @@
 package io.callstitch.chains;
 
-import io.callstitch.schema.ChainCall;
 import io.callstitch.schema.ChainMessage;
 import io.callstitch.schema.ChainMessageKind;
 import io.callstitch.schema.ChainRoot;
 import io.callstitch.schema.ChainState;
+import io.callstitch.schema.StitchedCall;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -28,16 +28,19 @@ import java.util.Set;
  * <p>A settled call's roots are final ({@link RootLevels}). It sends a {@code WALK} with them to each
  * child, and a {@code REPORT} to each root so that the root can gather its chain ({@link #messages}).
  * Each parent sends once per child and only once its roots are final, so a call hears from each
- * parent once.
+ * parent once. Parents and children are those of the chains ({@link ChainEdges}).
  */
 public final class CallSettlement {
+    private final ChainEdges edges;
     private final Map<String, ChainState> waiting;
     private final Set<String> settled;
     private final List<String> inIdOrder;
     private final Set<String> timedOut;
     private final RootLevels roots;
 
-    private CallSettlement(Map<String, ChainState> waiting, Set<String> settled, Set<String> timedOut, RootLevels roots) {
+    private CallSettlement(ChainEdges edges, Map<String, ChainState> waiting, Set<String> settled, Set<String> timedOut,
+            RootLevels roots) {
+        this.edges = edges;
         this.waiting = waiting;
         this.settled = settled;
         List<String> order = new ArrayList<>(settled);
@@ -48,18 +51,19 @@ public final class CallSettlement {
     }
 
     /**
+     * @param edges which parents and children of a call the chains follow
      * @param waiting every call waiting in the key, by id, each with the walk messages it has heard
      * @param now calls whose deadline is at or before this processing time settle anyway;
      *     {@code Long.MIN_VALUE} when no deadline has passed
      */
-    public static CallSettlement of(Map<String, ChainState> waiting, long now) {
+    public static CallSettlement of(ChainEdges edges, Map<String, ChainState> waiting, long now) {
         Set<String> settled = new HashSet<>();
         Set<String> timedOut = new HashSet<>();
         for (Map.Entry<String, ChainState> entry : waiting.entrySet()) {
             if (entry.getValue().getDeadline() <= now) {
                 timedOut.add(entry.getKey());
                 settled.add(entry.getKey());
-            } else if (heardOrHere(entry.getValue(), waiting)) {
+            } else if (heardOrHere(edges, entry.getValue(), waiting)) {
                 settled.add(entry.getKey());
             }
         }
@@ -69,7 +73,7 @@ public final class CallSettlement {
             dropped = false;
             for (Iterator<String> it = settled.iterator(); it.hasNext(); ) {
                 String id = it.next();
-                if (!timedOut.contains(id) && !settled.containsAll(parentsHere(waiting.get(id), waiting))) {
+                if (!timedOut.contains(id) && !settled.containsAll(parentsHere(edges, waiting.get(id), waiting))) {
                     it.remove();
                     dropped = true;
                 }
@@ -79,7 +83,7 @@ public final class CallSettlement {
         for (String id : settled) {
             settling.put(id, waiting.get(id));
         }
-        return new CallSettlement(waiting, settled, timedOut, RootLevels.of(settling));
+        return new CallSettlement(edges, waiting, settled, timedOut, RootLevels.of(edges, settling));
     }
 
     /** The calls that settle now, in id order: the order they send in. */
@@ -105,11 +109,12 @@ public final class CallSettlement {
      */
     public List<ChainMessage> messages(String id) {
         requireSettled(id);
-        ChainCall call = waiting.get(id).getCall();
+        StitchedCall call = waiting.get(id).getCall();
+        List<String> children = edges.children(call);
         List<ChainRoot> sorted = new ArrayList<>(rootsOf(id).values());
         sorted.sort(Comparator.comparing(ChainRoot::getId));
         List<ChainMessage> messages = new ArrayList<>();
-        for (String child : call.getChildren()) {
+        for (String child : children) {
             messages.add(ChainMessage.newBuilder()
                     .setKind(ChainMessageKind.WALK)
                     .setTarget(child)
@@ -118,7 +123,7 @@ public final class CallSettlement {
                     .build());
         }
         for (ChainRoot root : sorted) {
-            if (root.getId().equals(call.getId()) && call.getChildren().isEmpty()) {
+            if (root.getId().equals(call.getId()) && children.isEmpty()) {
                 continue;
             }
             messages.add(ChainMessage.newBuilder()
@@ -137,16 +142,16 @@ public final class CallSettlement {
      * The parents of a settled call whose roots are known, each with its roots by id: those it heard
      * from, and those that settle with it. (A call that timed out may have parents with neither.)
      */
-    public Map<ChainCall, Map<String, ChainRoot>> parentsWithRoots(String id) {
+    public Map<StitchedCall, Map<String, ChainRoot>> parentsWithRoots(String id) {
         requireSettled(id);
         ChainState state = waiting.get(id);
-        Map<ChainCall, Map<String, ChainRoot>> parents = new HashMap<>();
+        Map<StitchedCall, Map<String, ChainRoot>> parents = new HashMap<>();
         for (ChainMessage heard : state.getHeard()) {
             Map<String, ChainRoot> byId = new HashMap<>();
             heard.getRoots().forEach(root -> byId.put(root.getId(), root));
             parents.put(heard.getCall(), byId);
         }
-        for (String here : parentsHere(state, waiting)) {
+        for (String here : parentsHere(edges, state, waiting)) {
             if (settled.contains(here)) {
                 parents.put(waiting.get(here).getCall(), rootsOf(here));
             }
@@ -160,9 +165,9 @@ public final class CallSettlement {
         }
     }
 
-    private static boolean heardOrHere(ChainState state, Map<String, ChainState> waiting) {
+    private static boolean heardOrHere(ChainEdges edges, ChainState state, Map<String, ChainState> waiting) {
         Set<String> heard = heardFrom(state);
-        for (String parent : state.getCall().getParents()) {
+        for (String parent : edges.parents(state.getCall())) {
             if (!heard.contains(parent) && !waiting.containsKey(parent)) {
                 return false;
             }
@@ -171,10 +176,10 @@ public final class CallSettlement {
     }
 
     /** Parents waiting in this key that have not sent a walk message: they settle along, or the call waits for them. */
-    private static List<String> parentsHere(ChainState state, Map<String, ChainState> waiting) {
+    private static List<String> parentsHere(ChainEdges edges, ChainState state, Map<String, ChainState> waiting) {
         Set<String> heard = heardFrom(state);
         List<String> here = new ArrayList<>();
-        for (String parent : state.getCall().getParents()) {
+        for (String parent : edges.parents(state.getCall())) {
             if (!heard.contains(parent) && waiting.containsKey(parent)) {
                 here.add(parent);
             }

@@ -1,10 +1,10 @@
 package io.callstitch.chains;
 
-import io.callstitch.schema.ChainCall;
 import io.callstitch.schema.ChainHop;
 import io.callstitch.schema.ChainStatus;
 import io.callstitch.schema.ChainSummary;
 import io.callstitch.schema.PathHop;
+import io.callstitch.schema.StitchedCall;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,45 +18,48 @@ import java.util.Set;
 /**
  * The summary of one chain from its calls: a graph walk over the calls gathered for a root.
  *
- * <p>Only children that are among the given calls count, so a timed-out chain is summed up over
- * what had come. Equal intervals may make calls each other's parent: every walk here keeps a set of
- * the calls it has visited and ends.
+ * <p>A call's children and its confidence are those of the chains ({@link ChainEdges}). Only children
+ * that are among the given calls count, so a timed-out chain is summed up over what had come. Equal
+ * intervals may make calls each other's parent: every walk here keeps a set of the calls it has
+ * visited and ends.
  */
 public final class ChainStatistics {
     /** The slowest child first: greatest latency, then earliest start, then smallest id. */
-    static final Comparator<ChainCall> SLOWEST_FIRST = Comparator.comparingLong(ChainCall::getLatencyMsec).reversed()
-            .thenComparingLong(ChainCall::getStartAtMs)
-            .thenComparing(ChainCall::getId);
+    static final Comparator<StitchedCall> SLOWEST_FIRST = Comparator.comparingLong(StitchedCall::getLatencyMsec).reversed()
+            .thenComparingLong(StitchedCall::getStartAtMs)
+            .thenComparing(StitchedCall::getId);
 
     private ChainStatistics() {}
 
     /**
+     * @param edges which children of a call the chains follow, and how sure each call's parent is
      * @param rootId the root; must be among {@code calls}
      * @param calls the calls of the chain, each once
      * @param missing how many calls the chain still awaited, 0 for a complete one
      * @param maxHops the most hops to list; the rest are only counted
      */
-    public static ChainSummary summarize(String rootId, Iterable<ChainCall> calls, ChainStatus status, int missing, int maxHops) {
-        Map<String, ChainCall> byId = new HashMap<>();
-        for (ChainCall call : calls) {
+    public static ChainSummary summarize(ChainEdges edges, String rootId, Iterable<StitchedCall> calls, ChainStatus status, int missing,
+            int maxHops) {
+        Map<String, StitchedCall> byId = new HashMap<>();
+        for (StitchedCall call : calls) {
             byId.put(call.getId(), call);
         }
-        ChainCall root = byId.get(rootId);
+        StitchedCall root = byId.get(rootId);
         if (root == null) {
             throw new IllegalArgumentException("the root " + rootId + " is not among the chain's calls");
         }
         long start = Long.MAX_VALUE;
         long end = Long.MIN_VALUE;
-        for (ChainCall call : byId.values()) {
+        for (StitchedCall call : byId.values()) {
             start = Math.min(start, call.getStartAtMs());
             end = Math.max(end, call.getEndAtMs());
         }
-        List<ChainHop> hops = hops(byId);
+        List<ChainHop> hops = hops(edges, byId);
         int omitted = Math.max(0, hops.size() - maxHops);
         // in id order, so equal chains give equal bytes
         double confidence = 1;
         for (String id : new java.util.TreeSet<>(byId.keySet())) {
-            confidence *= id.equals(rootId) ? 1 : byId.get(id).getConfidence();
+            confidence *= id.equals(rootId) ? 1 : edges.confidence(byId.get(id));
         }
         return ChainSummary.newBuilder()
                 .setRootId(rootId)
@@ -65,11 +68,11 @@ public final class ChainStatistics {
                 .setStartAtMs(root.getStartAtMs())
                 .setDurationMs(end - start)
                 .setCalls(byId.size())
-                .setDepth(depth(root, byId))
+                .setDepth(depth(edges, root, byId))
                 .setStatus(status)
                 .setMissingCalls(missing)
                 .setTraceId(ZipkinIds.traceId(rootId))
-                .setCriticalPath(criticalPath(root, byId))
+                .setCriticalPath(criticalPath(edges, root, byId))
                 .setHops(omitted == 0 ? hops : new ArrayList<>(hops.subList(0, maxHops)))
                 .setHopsOmitted(omitted)
                 .setConfidence(confidence)
@@ -77,16 +80,16 @@ public final class ChainStatistics {
     }
 
     /** Breadth first from the root: the level of a call is one below its nearest parent. */
-    static int depth(ChainCall root, Map<String, ChainCall> byId) {
+    static int depth(ChainEdges edges, StitchedCall root, Map<String, StitchedCall> byId) {
         Map<String, Integer> level = new HashMap<>();
-        Deque<ChainCall> queue = new ArrayDeque<>();
+        Deque<StitchedCall> queue = new ArrayDeque<>();
         level.put(root.getId(), 1);
         queue.add(root);
         int deepest = 1;
         while (!queue.isEmpty()) {
-            ChainCall call = queue.poll();
+            StitchedCall call = queue.poll();
             int next = level.get(call.getId()) + 1;
-            for (ChainCall child : children(call, byId)) {
+            for (StitchedCall child : children(edges, call, byId)) {
                 if (level.putIfAbsent(child.getId(), next) == null) {
                     deepest = Math.max(deepest, next);
                     queue.add(child);
@@ -97,13 +100,13 @@ public final class ChainStatistics {
     }
 
     /** From the root, always on to the slowest child not yet on the path. */
-    static List<PathHop> criticalPath(ChainCall root, Map<String, ChainCall> byId) {
+    static List<PathHop> criticalPath(ChainEdges edges, StitchedCall root, Map<String, StitchedCall> byId) {
         List<PathHop> path = new ArrayList<>();
         Set<String> onPath = new HashSet<>();
-        ChainCall call = root;
+        StitchedCall call = root;
         while (call != null) {
             onPath.add(call.getId());
-            List<ChainCall> children = children(call, byId);
+            List<StitchedCall> children = children(edges, call, byId);
             path.add(PathHop.newBuilder()
                     .setId(call.getId())
                     .setSrcIp(call.getSrcIp())
@@ -118,9 +121,9 @@ public final class ChainStatistics {
     }
 
     /** The call's latency less the union of its children's intervals (each clipped to the call's own). */
-    static long selfTime(ChainCall call, List<ChainCall> children) {
+    static long selfTime(StitchedCall call, List<StitchedCall> children) {
         List<long[]> spans = new ArrayList<>();
-        for (ChainCall child : children) {
+        for (StitchedCall child : children) {
             long from = Math.max(child.getStartAtMs(), call.getStartAtMs());
             long to = Math.min(child.getEndAtMs(), call.getEndAtMs());
             if (from < to) {
@@ -140,10 +143,10 @@ public final class ChainStatistics {
         return call.getLatencyMsec() - covered;
     }
 
-    static List<ChainHop> hops(Map<String, ChainCall> byId) {
+    static List<ChainHop> hops(ChainEdges edges, Map<String, StitchedCall> byId) {
         List<ChainHop> hops = new ArrayList<>();
-        for (ChainCall parent : byId.values()) {
-            for (ChainCall child : children(parent, byId)) {
+        for (StitchedCall parent : byId.values()) {
+            for (StitchedCall child : children(edges, parent, byId)) {
                 hops.add(ChainHop.newBuilder()
                         .setParentId(parent.getId())
                         .setChildId(child.getId())
@@ -156,10 +159,10 @@ public final class ChainStatistics {
         return hops;
     }
 
-    private static List<ChainCall> children(ChainCall call, Map<String, ChainCall> byId) {
-        List<ChainCall> children = new ArrayList<>();
-        for (String id : call.getChildren()) {
-            ChainCall child = byId.get(id);
+    private static List<StitchedCall> children(ChainEdges edges, StitchedCall call, Map<String, StitchedCall> byId) {
+        List<StitchedCall> children = new ArrayList<>();
+        for (String id : edges.children(call)) {
+            StitchedCall child = byId.get(id);
             if (child != null) {
                 children.add(child);
             }

@@ -9,7 +9,6 @@ import io.callstitch.common.JobMain;
 import io.callstitch.common.KafkaEnds;
 import io.callstitch.common.KafkaTopics;
 import io.callstitch.common.UsageException;
-import io.callstitch.schema.ChainCall;
 import io.callstitch.schema.ChainMessage;
 import io.callstitch.schema.ChainMessageKind;
 import io.callstitch.schema.ChainSummary;
@@ -151,11 +150,12 @@ public final class ChainsJob {
     public static SingleOutputStreamOperator<ChainMessage> walk(DataStream<StitchedCall> calls, DataStream<ChainMessage> walk,
             long timeoutMs, boolean writeSpans, int maxHops, ChainsOptions.ChainsBy chainsBy) {
         AvroTypeInfo<ChainMessage> type = new AvroTypeInfo<>(ChainMessage.class);
+        ChainEdges edges = new ChainEdges(chainsBy);
         // a REVISED record supersedes a call's first one with an edge a late call added: the walk takes
         // every call once, as first written (docs/chains.md)
         DataStream<ChainMessage> callMessages = calls.filter(call -> call.getStatus() != Status.REVISED)
                 .uid("chains-first-records").name("First record of each call")
-                .map(call -> callMessage(call, chainsBy)).returns(type)
+                .map(ChainsJob::callMessage).returns(type)
                 .uid("chains-calls").name("Stitched calls to messages");
         DataStream<ChainMessage> walks = walk.filter(message -> message.getKind() == ChainMessageKind.WALK)
                 .uid("chains-walks").name("Walk messages");
@@ -163,38 +163,25 @@ public final class ChainsJob {
                 .uid("chains-reports").name("Reports to roots");
         DataStream<ChainMessage> routed = callMessages.union(walks)
                 .keyBy(ChainMessage::getTarget, Types.STRING)
-                .process(new RouteToTarget(timeoutMs)).returns(type)
+                .process(new RouteToTarget(timeoutMs, edges)).returns(type)
                 .uid("chains-route").name("Route to the call's interval");
         return routed.union(reports)
                 .keyBy(WalkChains::keyOf, Types.STRING)
-                .process(new WalkChains(timeoutMs, writeSpans, maxHops)).returns(type)
+                .process(new WalkChains(timeoutMs, writeSpans, maxHops, edges)).returns(type)
                 .uid("chains-walk").name("Walk chains");
     }
 
-    /** The message that brings a stitched call into a walk of the rule's chains. */
-    public static ChainMessage callMessage(StitchedCall call) {
-        return callMessage(call, ChainsOptions.ChainsBy.RULE);
-    }
-
     /**
-     * The message that brings a stitched call into the walk. Following best parents, the call's one parent
-     * is its best parent and its children the calls that chose it, so every chain is a tree; the rule's
-     * parents still travel along, for the Zipkin tag of the parents not chosen.
+     * The message that brings a stitched call into the walk: the record as it is. Which of its parents and
+     * children the chains follow is read from it on the way ({@link ChainEdges}).
      */
-    public static ChainMessage callMessage(StitchedCall call, ChainsOptions.ChainsBy chainsBy) {
-        boolean tree = chainsBy == ChainsOptions.ChainsBy.BEST_PARENT;
-        String bestParent = call.getBestParent();
-        List<String> parents = !tree ? call.getParents() : bestParent == null ? List.of() : List.of(bestParent);
-        double confidence = tree && call.getBestParentConfidence() != null ? call.getBestParentConfidence() : 1.0;
-        ChainCall chainCall = new ChainCall(call.getId(), call.getSrcIp(), call.getDstIp(), call.getStartAtMs(), call.getLatencyMsec(),
-                call.getEndAtMs(), parents, tree ? call.getBestChildren() : call.getChildren(), call.getStatus(), call.getParents(),
-                confidence);
+    public static ChainMessage callMessage(StitchedCall call) {
         return ChainMessage.newBuilder()
                 .setKind(ChainMessageKind.CALL)
                 .setTarget(call.getId())
                 .setTargetStartAtMs(call.getStartAtMs())
                 .setTargetEndAtMs(call.getEndAtMs())
-                .setCall(chainCall)
+                .setCall(call)
                 .build();
     }
 }

@@ -1,9 +1,9 @@
 package io.callstitch.chains;
 
-import io.callstitch.schema.ChainCall;
 import io.callstitch.schema.ChainMessage;
 import io.callstitch.schema.ChainRoot;
 import io.callstitch.schema.ChainState;
+import io.callstitch.schema.StitchedCall;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -32,17 +32,18 @@ public final class RootLevels {
     }
 
     /**
+     * @param edges which parents of a call the chains follow
      * @param settling the calls that settle together, by id, each with the walk messages it has heard;
      *     a parent of one of them that is among them and has not sent a walk message settles along
      */
-    public static RootLevels of(Map<String, ChainState> settling) {
+    public static RootLevels of(ChainEdges edges, Map<String, ChainState> settling) {
         Map<String, Map<String, ChainRoot>> byCall = new HashMap<>();
         Map<String, List<String>> alongWith = new HashMap<>();
         for (Map.Entry<String, ChainState> entry : settling.entrySet()) {
             String id = entry.getKey();
-            ChainCall call = entry.getValue().getCall();
+            StitchedCall call = entry.getValue().getCall();
             Map<String, ChainRoot> own = new HashMap<>();
-            if (call.getParents().isEmpty()) {
+            if (edges.parents(call).isEmpty()) {
                 own.put(id, new ChainRoot(id, call.getStartAtMs(), call.getEndAtMs(), 1));
             }
             for (ChainMessage heard : entry.getValue().getHeard()) {
@@ -51,7 +52,7 @@ public final class RootLevels {
                 }
             }
             byCall.put(id, own);
-            alongWith.put(id, parentsSettlingAlong(entry.getValue(), settling));
+            alongWith.put(id, parentsSettlingAlong(edges, entry.getValue(), settling));
         }
         boolean changed = true;
         while (changed) {
@@ -89,13 +90,13 @@ public final class RootLevels {
         return true;
     }
 
-    private static List<String> parentsSettlingAlong(ChainState state, Map<String, ChainState> settling) {
+    private static List<String> parentsSettlingAlong(ChainEdges edges, ChainState state, Map<String, ChainState> settling) {
         Set<String> heard = new HashSet<>();
         for (ChainMessage message : state.getHeard()) {
             heard.add(message.getCall().getId());
         }
         List<String> along = new ArrayList<>();
-        for (String parent : state.getCall().getParents()) {
+        for (String parent : edges.parents(state.getCall())) {
             if (!heard.contains(parent) && settling.containsKey(parent)) {
                 along.add(parent);
             }

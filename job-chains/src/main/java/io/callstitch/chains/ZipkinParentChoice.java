@@ -1,8 +1,7 @@
 package io.callstitch.chains;
 
-import io.callstitch.schema.ChainCall;
 import io.callstitch.schema.ChainRoot;
-import java.util.ArrayList;
+import io.callstitch.schema.StitchedCall;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -22,9 +21,9 @@ import javax.annotation.Nullable;
  */
 public final class ZipkinParentChoice {
     /** The tightest parent first: smallest latency, then latest start, then smallest id. */
-    static final Comparator<ChainCall> TIGHTEST_FIRST = Comparator.comparingLong(ChainCall::getLatencyMsec)
-            .thenComparing(Comparator.comparingLong(ChainCall::getStartAtMs).reversed())
-            .thenComparing(ChainCall::getId);
+    static final Comparator<StitchedCall> TIGHTEST_FIRST = Comparator.comparingLong(StitchedCall::getLatencyMsec)
+            .thenComparing(Comparator.comparingLong(StitchedCall::getStartAtMs).reversed())
+            .thenComparing(StitchedCall::getId);
     private static final Comparator<ChainRoot> NEAREST_FIRST = Comparator.comparingInt(ChainRoot::getLevel)
             .thenComparing(ChainRoot::getId);
 
@@ -41,16 +40,18 @@ public final class ZipkinParentChoice {
     }
 
     /**
+     * @param edges the edges of the chains, for the call's parents by the rule that are not chosen
      * @param call a settled call
      * @param roots its final roots by id, each with the call's level in that root's chain
      * @param parentRoots its parents whose roots are known, each with its roots by id
      */
-    public static ZipkinParentChoice of(ChainCall call, Map<String, ChainRoot> roots, Map<ChainCall, Map<String, ChainRoot>> parentRoots) {
+    public static ZipkinParentChoice of(ChainEdges edges, StitchedCall call, Map<String, ChainRoot> roots,
+            Map<StitchedCall, Map<String, ChainRoot>> parentRoots) {
         ChainRoot nearest = roots.values().stream().min(NEAREST_FIRST).orElse(null);
         String parent = null;
         if (nearest != null && nearest.getLevel() > 1) {
-            ChainCall best = null;
-            for (Map.Entry<ChainCall, Map<String, ChainRoot>> candidate : parentRoots.entrySet()) {
+            StitchedCall best = null;
+            for (Map.Entry<StitchedCall, Map<String, ChainRoot>> candidate : parentRoots.entrySet()) {
                 ChainRoot via = candidate.getValue().get(nearest.getId());
                 if (via != null && via.getLevel() == nearest.getLevel() - 1
                         && (best == null || TIGHTEST_FIRST.compare(candidate.getKey(), best) < 0)) {
@@ -59,12 +60,8 @@ public final class ZipkinParentChoice {
             }
             parent = best == null ? null : best.getId();
         }
-        // the rule's parents, whichever pairs the chains follow
-        List<String> others = new ArrayList<>(call.getRuleParents().isEmpty() ? call.getParents() : call.getRuleParents());
-        others.remove(parent);
-        others.sort(null);
         return new ZipkinParentChoice(nearest == null ? call.getId() : nearest.getId(), parent, nearest != null,
-                Collections.unmodifiableList(others));
+                Collections.unmodifiableList(edges.otherParents(call, parent)));
     }
 
     /** The call whose id gives the trace id: the nearest root, or the call itself when no root reaches it. */

@@ -1,6 +1,6 @@
 package io.callstitch.chains;
 
-import io.callstitch.schema.ChainCall;
+import io.callstitch.schema.StitchedCall;
 import java.util.List;
 import javax.annotation.Nullable;
 
@@ -25,7 +25,7 @@ public final class ZipkinSpans {
      * @param parentId the chosen parent, null for none
      * @param otherParents the call's other parents, sorted
      */
-    public static String toJson(ChainCall call, String traceRootId, @Nullable String parentId, boolean rooted,
+    public static String toJson(StitchedCall call, String traceRootId, @Nullable String parentId, boolean rooted,
             List<String> otherParents) {
         StringBuilder json = new StringBuilder(400);
         json.append("{\"traceId\":\"").append(ZipkinIds.traceId(traceRootId)).append('"');

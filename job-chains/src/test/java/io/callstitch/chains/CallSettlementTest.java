@@ -1,5 +1,6 @@
 package io.callstitch.chains;
 
+import static io.callstitch.chains.WalkFixtures.BY_RULE;
 import static io.callstitch.chains.WalkFixtures.call;
 import static io.callstitch.chains.WalkFixtures.key;
 import static io.callstitch.chains.WalkFixtures.root;
@@ -10,11 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callstitch.schema.ChainCall;
 import io.callstitch.schema.ChainMessage;
 import io.callstitch.schema.ChainMessageKind;
 import io.callstitch.schema.ChainRoot;
 import io.callstitch.schema.ChainState;
+import io.callstitch.schema.StitchedCall;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,18 +25,18 @@ class CallSettlementTest {
     private static final long NO_DEADLINE_PASSED = Long.MIN_VALUE;
 
     // r: 1→2 [0,100] and s: 1→2 [0,90] are roots, in keys of their own
-    private static final ChainCall R = call("r", "10.0.0.1", "10.0.0.2", 0, 100, List.of(), List.of("p", "x"));
-    private static final ChainCall S = call("s", "10.0.0.1", "10.0.0.2", 0, 90, List.of(), List.of("x"));
+    private static final StitchedCall R = call("r", "10.0.0.1", "10.0.0.2", 0, 100, List.of(), List.of("p", "x"));
+    private static final StitchedCall S = call("s", "10.0.0.1", "10.0.0.2", 0, 90, List.of(), List.of("x"));
     // x: 2→3 [10,80] is below both
-    private static final ChainCall X = call("x", "10.0.0.2", "10.0.0.3", 10, 80, List.of("r", "s"), List.of());
+    private static final StitchedCall X = call("x", "10.0.0.2", "10.0.0.3", 10, 80, List.of("r", "s"), List.of());
     // in key [10,50]: a: 2→3 and b: 3→2 are each other's parent, a is below r; c: 3→4 is below a
-    private static final ChainCall A = call("a", "10.0.0.2", "10.0.0.3", 10, 50, List.of("b", "r"), List.of("b", "c"));
-    private static final ChainCall B = call("b", "10.0.0.3", "10.0.0.2", 10, 50, List.of("a"), List.of("a"));
-    private static final ChainCall C = call("c", "10.0.0.3", "10.0.0.4", 10, 50, List.of("a"), List.of());
+    private static final StitchedCall A = call("a", "10.0.0.2", "10.0.0.3", 10, 50, List.of("b", "r"), List.of("b", "c"));
+    private static final StitchedCall B = call("b", "10.0.0.3", "10.0.0.2", 10, 50, List.of("a"), List.of("a"));
+    private static final StitchedCall C = call("c", "10.0.0.3", "10.0.0.4", 10, 50, List.of("a"), List.of());
 
     @Test
     void aRootSettlesAtOnceAtLevelOneOfItsOwnChain() {
-        CallSettlement settlement = CallSettlement.of(key(waiting(R)), NO_DEADLINE_PASSED);
+        CallSettlement settlement = CallSettlement.of(BY_RULE, key(waiting(R)), NO_DEADLINE_PASSED);
         assertEquals(List.of("r"), settlement.settled());
         assertFalse(settlement.timedOut("r"));
         assertEquals(Map.of("r", root(R, 1)), settlement.rootsOf("r"));
@@ -43,9 +44,9 @@ class CallSettlementTest {
 
     @Test
     void aCallWaitsUntilEachParentInAnotherKeyHasSentItsRoots() {
-        assertEquals(List.of(), CallSettlement.of(key(waiting(X, walk(R, "x", root(R, 1)))), NO_DEADLINE_PASSED).settled());
+        assertEquals(List.of(), CallSettlement.of(BY_RULE, key(waiting(X, walk(R, "x", root(R, 1)))), NO_DEADLINE_PASSED).settled());
 
-        CallSettlement settlement = CallSettlement.of(key(waiting(X, walk(R, "x", root(R, 1)), walk(S, "x", root(S, 1)))),
+        CallSettlement settlement = CallSettlement.of(BY_RULE, key(waiting(X, walk(R, "x", root(R, 1)), walk(S, "x", root(S, 1)))),
                 NO_DEADLINE_PASSED);
         assertEquals(List.of("x"), settlement.settled());
         assertEquals(Map.of("r", root(R, 2), "s", root(S, 2)), settlement.rootsOf("x"));
@@ -53,9 +54,9 @@ class CallSettlementTest {
 
     @Test
     void aCycleWaitsForItsParentOutsideAndThenSettlesTogether() {
-        assertEquals(List.of(), CallSettlement.of(key(waiting(A), waiting(B)), NO_DEADLINE_PASSED).settled());
+        assertEquals(List.of(), CallSettlement.of(BY_RULE, key(waiting(A), waiting(B)), NO_DEADLINE_PASSED).settled());
 
-        CallSettlement settlement = CallSettlement.of(key(waiting(A, walk(R, "a", root(R, 1))), waiting(B)), NO_DEADLINE_PASSED);
+        CallSettlement settlement = CallSettlement.of(BY_RULE, key(waiting(A, walk(R, "a", root(R, 1))), waiting(B)), NO_DEADLINE_PASSED);
         assertEquals(List.of("a", "b"), settlement.settled());
         assertEquals(Map.of("r", root(R, 2)), settlement.rootsOf("a"));
         assertEquals(Map.of("r", root(R, 3)), settlement.rootsOf("b"));
@@ -63,9 +64,9 @@ class CallSettlementTest {
 
     @Test
     void aCallBelowAnUnsettledCallOfItsKeyWaitsWithItAndSettlesWithIt() {
-        assertEquals(List.of(), CallSettlement.of(key(waiting(A), waiting(B), waiting(C)), NO_DEADLINE_PASSED).settled());
+        assertEquals(List.of(), CallSettlement.of(BY_RULE, key(waiting(A), waiting(B), waiting(C)), NO_DEADLINE_PASSED).settled());
 
-        CallSettlement settlement = CallSettlement.of(key(waiting(C), waiting(B), waiting(A, walk(R, "a", root(R, 1)))),
+        CallSettlement settlement = CallSettlement.of(BY_RULE, key(waiting(C), waiting(B), waiting(A, walk(R, "a", root(R, 1)))),
                 NO_DEADLINE_PASSED);
         assertEquals(List.of("a", "b", "c"), settlement.settled(), "in id order");
         assertEquals(Map.of("r", root(R, 3)), settlement.rootsOf("c"));
@@ -75,9 +76,9 @@ class CallSettlementTest {
     void aCallPastItsDeadlineSettlesWithTheRootsItHasHeardOf() {
         // x never hears from s
         Map<String, ChainState> key = key(waiting(X, 500, walk(R, "x", root(R, 1))));
-        assertEquals(List.of(), CallSettlement.of(key, 499).settled());
+        assertEquals(List.of(), CallSettlement.of(BY_RULE, key, 499).settled());
 
-        CallSettlement settlement = CallSettlement.of(key, 500);
+        CallSettlement settlement = CallSettlement.of(BY_RULE, key, 500);
         assertEquals(List.of("x"), settlement.settled());
         assertTrue(settlement.timedOut("x"));
         assertEquals(Map.of("r", root(R, 2)), settlement.rootsOf("x"));
@@ -86,9 +87,9 @@ class CallSettlementTest {
     @Test
     void theCallsBelowACallThatTimedOutSettleWithItOnTime() {
         // p: 2→3 [10,50] never hears from s; c below it in the same key
-        ChainCall p = call("p", "10.0.0.2", "10.0.0.3", 10, 50, List.of("r", "s"), List.of("c"));
-        ChainCall c = call("c", "10.0.0.3", "10.0.0.4", 10, 50, List.of("p"), List.of());
-        CallSettlement settlement = CallSettlement.of(key(waiting(p, 500, walk(R, "p", root(R, 1))), waiting(c)), 500);
+        StitchedCall p = call("p", "10.0.0.2", "10.0.0.3", 10, 50, List.of("r", "s"), List.of("c"));
+        StitchedCall c = call("c", "10.0.0.3", "10.0.0.4", 10, 50, List.of("p"), List.of());
+        CallSettlement settlement = CallSettlement.of(BY_RULE, key(waiting(p, 500, walk(R, "p", root(R, 1))), waiting(c)), 500);
         assertEquals(List.of("c", "p"), settlement.settled());
         assertTrue(settlement.timedOut("p"));
         assertFalse(settlement.timedOut("c"));
@@ -98,10 +99,10 @@ class CallSettlementTest {
     @Test
     void aSettledCallSendsItsRootsToEachChildThenReportsToEachRoot() {
         // m: 3→4 [10,80] below p: 2→3 [5,95] (level 2 of r's chain) and q: 2→3 [5,85] (level 2 of s's); children y then w
-        ChainCall p = call("p", "10.0.0.2", "10.0.0.3", 5, 95, List.of("r"), List.of("m"));
-        ChainCall q = call("q", "10.0.0.2", "10.0.0.3", 5, 85, List.of("s"), List.of("m"));
-        ChainCall m = call("m", "10.0.0.3", "10.0.0.4", 10, 80, List.of("p", "q"), List.of("y", "w"));
-        CallSettlement settlement = CallSettlement.of(key(waiting(m, walk(q, "m", root(S, 2)), walk(p, "m", root(R, 2)))),
+        StitchedCall p = call("p", "10.0.0.2", "10.0.0.3", 5, 95, List.of("r"), List.of("m"));
+        StitchedCall q = call("q", "10.0.0.2", "10.0.0.3", 5, 85, List.of("s"), List.of("m"));
+        StitchedCall m = call("m", "10.0.0.3", "10.0.0.4", 10, 80, List.of("p", "q"), List.of("y", "w"));
+        CallSettlement settlement = CallSettlement.of(BY_RULE, key(waiting(m, walk(q, "m", root(S, 2)), walk(p, "m", root(R, 2)))),
                 NO_DEADLINE_PASSED);
         List<ChainRoot> roots = List.of(root(R, 3), root(S, 3));
         assertEquals(List.of(walkTo("y", m, roots), walkTo("w", m, roots), reportTo(R, m, 3), reportTo(S, m, 3)), settlement.messages("m"));
@@ -110,16 +111,16 @@ class CallSettlementTest {
     @Test
     void aRootReportsToItselfOnlyWhenItHasChildren() {
         assertEquals(List.of(walkTo("p", R, List.of(root(R, 1))), walkTo("x", R, List.of(root(R, 1))), reportTo(R, R, 1)),
-                CallSettlement.of(key(waiting(R)), NO_DEADLINE_PASSED).messages("r"));
+                CallSettlement.of(BY_RULE, key(waiting(R)), NO_DEADLINE_PASSED).messages("r"));
 
-        ChainCall alone = call("alone", "10.0.0.1", "10.0.0.2", 0, 100, List.of(), List.of());
-        assertEquals(List.of(), CallSettlement.of(key(waiting(alone)), NO_DEADLINE_PASSED).messages("alone"));
+        StitchedCall alone = call("alone", "10.0.0.1", "10.0.0.2", 0, 100, List.of(), List.of());
+        assertEquals(List.of(), CallSettlement.of(BY_RULE, key(waiting(alone)), NO_DEADLINE_PASSED).messages("alone"));
     }
 
     @Test
     void aCycleThatNoRootReachesSettlesAtOnceAndReportsToNoOne() {
-        ChainCall a = call("a", "10.0.0.2", "10.0.0.3", 10, 50, List.of("b"), List.of("b"));
-        CallSettlement settlement = CallSettlement.of(key(waiting(a), waiting(B)), NO_DEADLINE_PASSED);
+        StitchedCall a = call("a", "10.0.0.2", "10.0.0.3", 10, 50, List.of("b"), List.of("b"));
+        CallSettlement settlement = CallSettlement.of(BY_RULE, key(waiting(a), waiting(B)), NO_DEADLINE_PASSED);
         assertEquals(List.of("a", "b"), settlement.settled());
         assertEquals(List.of(walkTo("b", a, List.of())), settlement.messages("a"));
         assertEquals(List.of(walkTo("a", B, List.of())), settlement.messages("b"));
@@ -127,7 +128,7 @@ class CallSettlementTest {
 
     @Test
     void theParentsWithRootsAreThoseHeardFromAndThoseSettlingAlong() {
-        CallSettlement settlement = CallSettlement.of(key(waiting(A, walk(R, "a", root(R, 1))), waiting(B)), NO_DEADLINE_PASSED);
+        CallSettlement settlement = CallSettlement.of(BY_RULE, key(waiting(A, walk(R, "a", root(R, 1))), waiting(B)), NO_DEADLINE_PASSED);
         assertEquals(Map.of(R, Map.of("r", root(R, 1)), B, Map.of("r", root(R, 3))), settlement.parentsWithRoots("a"));
         assertEquals(Map.of(A, Map.of("r", root(R, 2))), settlement.parentsWithRoots("b"));
     }
@@ -135,7 +136,7 @@ class CallSettlementTest {
     @Test
     void aParentStillWaitingIsNotAmongTheParentsWithRootsOfACallThatTimedOut() {
         // b timed out; its parent a still waits for r
-        CallSettlement settlement = CallSettlement.of(key(waiting(A), waiting(B, 500)), 500);
+        CallSettlement settlement = CallSettlement.of(BY_RULE, key(waiting(A), waiting(B, 500)), 500);
         assertEquals(List.of("b"), settlement.settled());
         assertEquals(Map.of(), settlement.parentsWithRoots("b"));
         assertEquals(Map.of(), settlement.rootsOf("b"));
@@ -144,16 +145,16 @@ class CallSettlementTest {
 
     @Test
     void askingForACallThatDoesNotSettleIsAMistake() {
-        CallSettlement settlement = CallSettlement.of(key(waiting(A), waiting(B)), NO_DEADLINE_PASSED);
+        CallSettlement settlement = CallSettlement.of(BY_RULE, key(waiting(A), waiting(B)), NO_DEADLINE_PASSED);
         assertThrows(IllegalArgumentException.class, () -> settlement.messages("a"));
         assertThrows(IllegalArgumentException.class, () -> settlement.parentsWithRoots("a"));
     }
 
-    private static ChainMessage walkTo(String child, ChainCall sender, List<ChainRoot> roots) {
+    private static ChainMessage walkTo(String child, StitchedCall sender, List<ChainRoot> roots) {
         return ChainMessage.newBuilder().setKind(ChainMessageKind.WALK).setTarget(child).setCall(sender).setRoots(roots).build();
     }
 
-    private static ChainMessage reportTo(ChainCall root, ChainCall sender, int level) {
+    private static ChainMessage reportTo(StitchedCall root, StitchedCall sender, int level) {
         return ChainMessage.newBuilder().setKind(ChainMessageKind.REPORT).setTarget(root.getId())
                 .setTargetStartAtMs(root.getStartAtMs()).setTargetEndAtMs(root.getEndAtMs())
                 .setCall(sender).setRoots(List.of(root(root, level))).build();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callstitch.common.StitchedJson;
-import io.callstitch.schema.ChainCall;
 import io.callstitch.schema.ChainStatus;
 import io.callstitch.schema.ChainSummary;
 import io.callstitch.common.Decoded;
@@ -18,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** The JSON job-chains reads and writes: stitched calls in, summaries and Zipkin spans out. */
 class ChainsFormatsTest {
-    private static final ChainCall CALL = new ChainCall("a\"b", "10.0.0.1", "fe80::1", 1000L, 0L, 1000L, List.of("p", "q"),
-            List.of(), Status.LATE, List.of("p", "q"), 1.0);
+    private static final StitchedCall CALL = new StitchedCall("a\"b", "10.0.0.1", "fe80::1", 1000L, 0L, 1000L, List.of("p", "q"),
+            List.of(), Status.LATE, null, null, List.of());
 
     @Test
     void aSpanIsZipkinV2JsonWithMicrosecondsAndTheChosenParent() {
@@ -48,9 +47,9 @@ class ChainsFormatsTest {
 
     @Test
     void aSummaryReadsBackFromItsJson() {
-        ChainSummary summary = ChainStatistics.summarize("r", List.of(
-                new ChainCall("r", "10.0.0.1", "10.0.0.2", 0L, 100L, 100L, List.of(), List.of("a"), Status.OK, List.of(), 1.0),
-                new ChainCall("a", "10.0.0.2", "10.0.0.3", 10L, 70L, 80L, List.of("r"), List.of(), Status.OK, List.of("r"), 1.0)),
+        ChainSummary summary = ChainStatistics.summarize(new ChainEdges(ChainsOptions.ChainsBy.RULE), "r", List.of(
+                new StitchedCall("r", "10.0.0.1", "10.0.0.2", 0L, 100L, 100L, List.of(), List.of("a"), Status.OK, null, null, List.of()),
+                new StitchedCall("a", "10.0.0.2", "10.0.0.3", 10L, 70L, 80L, List.of("r"), List.of(), Status.OK, null, null, List.of())),
                 ChainStatus.COMPLETE, 0, 5000);
         String json = ChainSummaryJson.toJson(summary);
         assertTrue(json.startsWith("{\"root_id\":\"r\",\"root_src_ip\":\"10.0.0.1\""), json);

@@ -3,7 +3,6 @@ package io.callstitch.chains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.callstitch.chains.check.ChainsLoop;
-import io.callstitch.schema.ChainCall;
 import io.callstitch.schema.ChainHop;
 import io.callstitch.schema.ChainStatus;
 import io.callstitch.schema.ChainSummary;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class HandBuiltChainsTest {
     private static final int ORDERS = 20;
+    private static final ChainEdges BY_RULE = new ChainEdges(ChainsOptions.ChainsBy.RULE);
 
     // r: 1→2 [0,100] ⊃ a: 2→3 [10,80] ⊃ b: 3→4 [20,50]
     static final List<StitchedCall> LINEAR = List.of(
@@ -85,9 +85,7 @@ class HandBuiltChainsTest {
 
     @Test
     void aSummaryListsAtMostMaxHopsAndCountsTheRest() {
-        List<ChainCall> calls = new ArrayList<>();
-        MULTI_PARENT.forEach(call -> calls.add(io.callstitch.chains.ChainsJob.callMessage(call).getCall()));
-        ChainSummary summary = ChainStatistics.summarize("r", calls, ChainStatus.COMPLETE, 0, 3);
+        ChainSummary summary = ChainStatistics.summarize(BY_RULE, "r", MULTI_PARENT, ChainStatus.COMPLETE, 0, 3);
         assertEquals(MULTI_PARENT_SUMMARY.getHops().subList(0, 3), summary.getHops());
         assertEquals(1, summary.getHopsOmitted());
         assertEquals(4, summary.getCalls(), "the other statistics still cover the whole chain");
@@ -155,9 +153,7 @@ class HandBuiltChainsTest {
     }
 
     private static ChainSummary summarize(String root, List<StitchedCall> calls) {
-        List<ChainCall> chainCalls = new ArrayList<>();
-        calls.forEach(call -> chainCalls.add(io.callstitch.chains.ChainsJob.callMessage(call).getCall()));
-        return ChainStatistics.summarize(root, chainCalls, ChainStatus.COMPLETE, 0, 5000);
+        return ChainStatistics.summarize(BY_RULE, root, calls, ChainStatus.COMPLETE, 0, 5000);
     }
 
     static StitchedCall call(String id, String src, String dst, long start, long end, List<String> parents, List<String> children) {

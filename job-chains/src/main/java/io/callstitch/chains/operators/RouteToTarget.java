@@ -1,5 +1,6 @@
 package io.callstitch.chains.operators;
 
+import io.callstitch.chains.ChainEdges;
 import io.callstitch.schema.ChainMessage;
 import io.callstitch.schema.ChainMessageKind;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import org.apache.flink.util.Collector;
  * the walk messages of its parents ({@code WALK}).
  *
  * <p><b>State</b> per call, only while it waits: walk messages that came before the call (they
- * cannot be routed yet), or, once the call came, its interval and the parents not heard from yet.
+ * cannot be routed yet), or, once the call came, its interval and the parents not heard from yet
+ * (its parents in the chain, {@link ChainEdges}).
  *
  * <p><b>Emits</b> the call, then every walk message for it with {@code target_start_at_ms} and
  * {@code target_end_at_ms} set, the call always first. The state is cleared exactly when every
@@ -37,6 +39,7 @@ public class RouteToTarget extends KeyedProcessFunction<String, ChainMessage, Ch
     private static final long serialVersionUID = 1L;
 
     private final long timeoutMs;
+    private final ChainEdges edges;
 
     private transient ValueState<ChainMessage> call;
     private transient ListState<ChainMessage> early;
@@ -46,9 +49,13 @@ public class RouteToTarget extends KeyedProcessFunction<String, ChainMessage, Ch
     private transient Counter duplicateCalls;
     private transient Counter routesTimedOut;
 
-    /** @param timeoutMs processing time after which a wait that has not ended is given up */
-    public RouteToTarget(long timeoutMs) {
+    /**
+     * @param timeoutMs processing time after which a wait that has not ended is given up
+     * @param edges which parents of a call send it walk messages
+     */
+    public RouteToTarget(long timeoutMs, ChainEdges edges) {
         this.timeoutMs = timeoutMs;
+        this.edges = edges;
     }
 
     @Override
@@ -72,7 +79,7 @@ public class RouteToTarget extends KeyedProcessFunction<String, ChainMessage, Ch
             List<ChainMessage> before = new ArrayList<>();
             early.get().forEach(before::add);
             early.clear();
-            for (String parent : message.getCall().getParents()) {
+            for (String parent : edges.parents(message.getCall())) {
                 awaiting.put(parent, true);
             }
             call.update(message);

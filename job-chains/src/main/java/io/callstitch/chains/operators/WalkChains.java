@@ -1,15 +1,16 @@
 package io.callstitch.chains.operators;
 
 import io.callstitch.chains.CallSettlement;
+import io.callstitch.chains.ChainEdges;
 import io.callstitch.chains.ChainStatistics;
 import io.callstitch.chains.ZipkinIds;
 import io.callstitch.chains.ZipkinParentChoice;
 import io.callstitch.chains.ZipkinSpans;
-import io.callstitch.schema.ChainCall;
 import io.callstitch.schema.ChainMessage;
 import io.callstitch.schema.ChainState;
 import io.callstitch.schema.ChainStatus;
 import io.callstitch.schema.ChainSummary;
+import io.callstitch.schema.StitchedCall;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -35,8 +36,9 @@ import org.apache.flink.util.OutputTag;
 /**
  * Walks every chain down from its root and gathers it at its root, one level per round trip over
  * the walk topic. What settles when, and what it sends, is {@link CallSettlement}'s; a call's levels
- * are {@link io.callstitch.chains.RootLevels}'; a span's trace and parent {@link ZipkinParentChoice}'s.
- * This function keeps the state, the timers and the metrics.
+ * are {@link io.callstitch.chains.RootLevels}'; a span's trace and parent {@link ZipkinParentChoice}'s;
+ * a call's parents and children in the chains {@link ChainEdges}'. This function keeps the state, the
+ * timers and the metrics; the calls in it are the stitched records as they came.
  *
  * <p><b>Keyed on</b> the interval {@code start/end} of the call a message is for (see
  * {@link #intervalKey}). Calls that are each other's parent have equal intervals, so every cycle of
@@ -88,13 +90,14 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
     private final long timeoutMs;
     private final boolean writeSpans;
     private final int maxHops;
+    private final ChainEdges edges;
 
     /** Calls waiting for their parents, by id. */
     private transient MapState<String, ChainState> waiting;
     /** Chains waiting for their calls, by root id. */
     private transient MapState<String, ChainState> chains;
     /** The calls reported to a chain, by root id + separator + call id. */
-    private transient MapState<String, ChainCall> chainCalls;
+    private transient MapState<String, StitchedCall> chainCalls;
     /** Children listed in a chain that have not reported yet, same keys. */
     private transient MapState<String, Boolean> awaited;
 
@@ -114,14 +117,16 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
      * @param timeoutMs processing time after which a waiting call or chain is ended anyway
      * @param writeSpans whether to write a Zipkin span per call to {@link #SPANS}
      * @param maxHops the most hops a summary lists; the rest are counted in {@code hops_omitted}
+     * @param edges which parents and children of a call the chains follow
      */
-    public WalkChains(long timeoutMs, boolean writeSpans, int maxHops) {
+    public WalkChains(long timeoutMs, boolean writeSpans, int maxHops, ChainEdges edges) {
         if (timeoutMs < 1 || maxHops < 1) {
             throw new IllegalArgumentException("timeoutMs and maxHops must be at least 1, got " + timeoutMs + " and " + maxHops);
         }
         this.timeoutMs = timeoutMs;
         this.writeSpans = writeSpans;
         this.maxHops = maxHops;
+        this.edges = edges;
     }
 
     /** The key of the call with this interval. */
@@ -140,7 +145,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
         waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting", Types.STRING, stateType));
         chains = getRuntimeContext().getMapState(new MapStateDescriptor<>("chains", Types.STRING, stateType));
         chainCalls = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("chainCalls", Types.STRING, new AvroTypeInfo<>(ChainCall.class)));
+                new MapStateDescriptor<>("chainCalls", Types.STRING, new AvroTypeInfo<>(StitchedCall.class)));
         awaited = getRuntimeContext().getMapState(new MapStateDescriptor<>("awaited", Types.STRING, Types.BOOLEAN));
         callsSettled = getRuntimeContext().getMetricGroup().counter("callsSettled");
         callsTimedOut = getRuntimeContext().getMetricGroup().counter("callsTimedOut");
@@ -176,7 +181,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
     public void processElement(ChainMessage message, Context ctx, Collector<ChainMessage> out) throws Exception {
         switch (message.getKind()) {
             case CALL:
-                ChainCall call = message.getCall();
+                StitchedCall call = message.getCall();
                 if (waiting.contains(call.getId())) {
                     duplicateCalls.inc();
                     return;
@@ -221,7 +226,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
             ChainState chain = chains.get(root);
             chainsTimedOut.inc();
             if (chain.getRootSeen()) {
-                ctx.output(SUMMARIES, ChainStatistics.summarize(root, callsOf(root), ChainStatus.TIMED_OUT, chain.getPending(), maxHops));
+                ctx.output(SUMMARIES, ChainStatistics.summarize(edges, root, callsOf(root), ChainStatus.TIMED_OUT, chain.getPending(), maxHops));
             }
             forget(root);
         }
@@ -238,7 +243,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
         for (Map.Entry<String, ChainState> entry : waiting.entries()) {
             all.put(entry.getKey(), entry.getValue());
         }
-        CallSettlement settlement = CallSettlement.of(all, now);
+        CallSettlement settlement = CallSettlement.of(edges, all, now);
         for (String id : settlement.settled()) {
             ChainState state = all.get(id);
             for (ChainMessage message : settlement.messages(id)) {
@@ -257,8 +262,9 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
         }
     }
 
-    private void span(ChainCall call, CallSettlement settlement, Context ctx) {
-        ZipkinParentChoice choice = ZipkinParentChoice.of(call, settlement.rootsOf(call.getId()), settlement.parentsWithRoots(call.getId()));
+    private void span(StitchedCall call, CallSettlement settlement, Context ctx) {
+        ZipkinParentChoice choice = ZipkinParentChoice.of(edges, call, settlement.rootsOf(call.getId()),
+                settlement.parentsWithRoots(call.getId()));
         String json = ZipkinSpans.toJson(call, choice.traceRootId(), choice.parentId(), choice.rooted(), choice.otherParents());
         ctx.output(SPANS, Tuple2.of(ZipkinIds.traceId(choice.traceRootId()), json));
         spansWritten.inc();
@@ -269,7 +275,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
     /** Adds a report to the chain of its root; writes the summary and forgets the chain once it is complete. */
     private void gather(ChainMessage report, Context ctx) throws Exception {
         String root = report.getTarget();
-        ChainCall call = report.getCall();
+        StitchedCall call = report.getCall();
         if (chainCalls.contains(entry(root, call.getId()))) {
             return;
         }
@@ -293,7 +299,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
         if (call.getId().equals(root)) {
             chain.setRootSeen(true);
         }
-        for (String child : call.getChildren()) {
+        for (String child : edges.children(call)) {
             String key = entry(root, child);
             if (!chainCalls.contains(key) && !awaited.contains(key)) {
                 awaited.put(key, true);
@@ -302,7 +308,7 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
         }
         chain.setPending(pending);
         if (chain.getRootSeen() && pending == 0) {
-            ctx.output(SUMMARIES, ChainStatistics.summarize(root, callsOf(root), ChainStatus.COMPLETE, 0, maxHops));
+            ctx.output(SUMMARIES, ChainStatistics.summarize(edges, root, callsOf(root), ChainStatus.COMPLETE, 0, maxHops));
             chainsCompleted.inc();
             forget(root);
             releaseTimer(ctx, chain.getDeadline());
@@ -314,10 +320,10 @@ public class WalkChains extends KeyedProcessFunction<String, ChainMessage, Chain
         }
     }
 
-    private List<ChainCall> callsOf(String root) throws Exception {
+    private List<StitchedCall> callsOf(String root) throws Exception {
         String prefix = root + SEPARATOR;
-        List<ChainCall> calls = new ArrayList<>();
-        for (Map.Entry<String, ChainCall> entry : chainCalls.entries()) {
+        List<StitchedCall> calls = new ArrayList<>();
+        for (Map.Entry<String, StitchedCall> entry : chainCalls.entries()) {
             if (entry.getKey().startsWith(prefix)) {
                 calls.add(entry.getValue());
             }

@@ -1,5 +1,6 @@
 package io.callstitch.chains.check;
 
+import io.callstitch.chains.ChainEdges;
 import io.callstitch.chains.ChainsJob;
 import io.callstitch.chains.ChainsOptions;
 import io.callstitch.chains.operators.RouteToTarget;
@@ -42,7 +43,6 @@ public final class ChainsLoop implements AutoCloseable {
     private final List<Tuple2<String, String>> spans = new ArrayList<>();
     private long messages;
     private long checkpoints;
-    private final ChainsOptions.ChainsBy chainsBy;
 
     public ChainsLoop(long seed, long timeoutMs) throws Exception {
         this(seed, timeoutMs, ChainsOptions.ChainsBy.RULE);
@@ -50,10 +50,10 @@ public final class ChainsLoop implements AutoCloseable {
 
     /** A loop whose chains follow {@code chainsBy}. */
     public ChainsLoop(long seed, long timeoutMs, ChainsOptions.ChainsBy chainsBy) throws Exception {
-        this.chainsBy = chainsBy;
         this.random = new Random(seed);
-        route = harness(new RouteToTarget(timeoutMs), ChainMessage::getTarget, new CapturedMetrics());
-        walk = harness(new WalkChains(timeoutMs, true, 5000), WalkChains::keyOf, walkMetrics);
+        ChainEdges edges = new ChainEdges(chainsBy);
+        route = harness(new RouteToTarget(timeoutMs, edges), ChainMessage::getTarget, new CapturedMetrics());
+        walk = harness(new WalkChains(timeoutMs, true, 5000, edges), WalkChains::keyOf, walkMetrics);
     }
 
     private KeyedOneInputStreamOperatorTestHarness<String, ChainMessage, ChainMessage> harness(
@@ -79,7 +79,7 @@ public final class ChainsLoop implements AutoCloseable {
             }
             boolean takeCall = next < calls.size() && (inFlight.isEmpty() || random.nextBoolean());
             if (takeCall) {
-                toRoute(ChainsJob.callMessage(calls.get(next++), chainsBy));
+                toRoute(ChainsJob.callMessage(calls.get(next++)));
             } else {
                 ChainMessage message = inFlight.remove(random.nextInt(inFlight.size()));
                 messages++;
