@@ -6,6 +6,7 @@ import io.callstitch.common.FlagSet;
 import io.callstitch.common.KafkaJobOptions;
 import io.callstitch.common.StateBackendChoice;
 import io.callstitch.common.UsageException;
+import io.callstitch.tools.demo.PipelineTopics;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -65,6 +66,8 @@ public final class BenchOptions {
     public static final Flag<String> ASSEMBLE_FLAGS = Flag.text("assemble-flags",
             String.join(" ", KafkaJobOptions.STATE_BACKEND.with(Flag.cliName(StateBackendChoice.HEAP))),
             "more flags for job-assemble, space-separated; none for no more (then it runs on --cluster-state-backend)");
+    public static final Flag<Integer> TOPIC_PARTITIONS = Flag.positiveInt("topic-partitions", Integer.toString(PipelineTopics.PARTITIONS),
+            "partitions of every topic but the raw ones (which have " + PipelineTopics.RAW_PARTITIONS + ", as the probes write them)");
     public static final Flag<Integer> KAFKA_PORT = Flag.positiveInt("kafka-port", "19392", "loopback port of the benchmark's broker");
     public static final Flag<Integer> KAFKA_CONTROLLER_PORT = Flag.positiveInt("kafka-controller-port", "19393",
             "loopback port of the broker's KRaft controller");
@@ -80,7 +83,7 @@ public final class BenchOptions {
                     + "of no-op jobs and a one-job intervalJoin peer, checks every stitched output against the brute force, and\n"
                     + "prints a table of medians and ratios (docs/performance.md).",
             List.of(CALLS, HOT_CALLS, RUNS, WARMUP_CALLS, WORKLOADS, LOW_RATE, HOT_RATE, ONLY, LATENCY_SECONDS, PEER_CALLS, PARALLELISM,
-                    CHECKPOINT_INTERVAL_MS, STATE_BACKEND, REKEY_FLAGS, MATCH_FLAGS, ASSEMBLE_FLAGS, KAFKA_PORT, KAFKA_CONTROLLER_PORT,
+                    CHECKPOINT_INTERVAL_MS, STATE_BACKEND, REKEY_FLAGS, MATCH_FLAGS, ASSEMBLE_FLAGS, TOPIC_PARTITIONS, KAFKA_PORT, KAFKA_CONTROLLER_PORT,
                     FLINK_PORT, DATA_DIR, SEED, RUN_TIMEOUT_SECONDS));
 
     final int calls;
@@ -99,6 +102,7 @@ public final class BenchOptions {
     final List<String> rekeyFlags;
     final List<String> matchFlags;
     final List<String> assembleFlags;
+    final int topicPartitions;
     final int kafkaPort;
     final int kafkaControllerPort;
     final int flinkPort;
@@ -135,6 +139,7 @@ public final class BenchOptions {
         this.rekeyFlags = words(values.get(REKEY_FLAGS));
         this.matchFlags = words(values.get(MATCH_FLAGS));
         this.assembleFlags = words(values.get(ASSEMBLE_FLAGS));
+        this.topicPartitions = values.get(TOPIC_PARTITIONS);
         this.kafkaPort = values.get(KAFKA_PORT);
         this.kafkaControllerPort = values.get(KAFKA_CONTROLLER_PORT);
         this.flinkPort = values.get(FLINK_PORT);

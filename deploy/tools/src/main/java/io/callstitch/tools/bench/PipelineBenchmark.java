@@ -85,7 +85,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * Stitched outputs are compared record by record with the brute force.
  */
 public final class PipelineBenchmark {
-    private static final int PARTITIONS = 5;
     private static final long START_MS = 1_700_000_000_000L;
     private static final long DELIVERY_DISORDER_MS = 5_000;
     private static final PrintStream NO_HELP = new PrintStream(OutputStream.nullOutputStream());
@@ -310,12 +309,12 @@ public final class PipelineBenchmark {
         out.printf("  brute force over all pairs: %d edges in %.1f s%n", expected.values().stream().mapToLong(e -> e.children.size()).sum(),
                 (System.nanoTime() - bruteStart) / 1e9);
         String rawTopic = "bench-" + name + ".raw";
-        createTopics(false, rawTopic);
+        createTopics(false, PipelineTopics.RAW_PARTITIONS, rawTopic);
         long heartbeat = simulation.lastEndMs() + Long.parseLong(RekeyOptions.MAX_OUT_OF_ORDERNESS_MS.defaultText()) + maxLatency
                 + buckets.bucketMs() + 1;
         long writeStart = System.nanoTime();
         TopicIo.produceRoundRobin(kafka.bootstrap(), rawTopic, simulation.records(), heartbeat);
-        out.printf("  pre-loaded %d records into %s (%d partitions) in %.1f s%n", simulation.records().size(), rawTopic, PARTITIONS,
+        out.printf("  pre-loaded %d records into %s (%d partitions) in %.1f s%n", simulation.records().size(), rawTopic, PipelineTopics.RAW_PARTITIONS,
                 (System.nanoTime() - writeStart) / 1e9);
         Workload workload = new Workload(name, calls, expected, pieces, rawTopic, description);
         workload.callsPerRequest = (double) calls.size() / simulation.requests();
@@ -349,17 +348,17 @@ public final class PipelineBenchmark {
                         result = runPipeline(workload.sixteenth, prefix);
                         break;
                     case REKEY:
-                        createTopics(false, prefix + ".dead-letter");
+                        createTopics(false, options.topicPartitions, prefix + ".dead-letter");
                         result = runJobs(prefix + ".by-ip", 2L * workload.calls.size(), null, List.of(
                                 env -> RekeyJob.pipeline(env, rekeyOptions(prefix, workload.rawTopic, prefix + ".by-ip"))));
                         break;
                     case MATCH:
-                        createTopics(false, prefix + ".dead-letter");
+                        createTopics(false, options.topicPartitions, prefix + ".dead-letter");
                         result = runJobs(prefix + ".edges", workload.pieces, null, List.of(
                                 env -> MatchJob.pipeline(env, matchOptions(prefix, byIpFilled, prefix + ".edges"))));
                         break;
                     case ASSEMBLE:
-                        createTopics(false, prefix + ".dead-letter");
+                        createTopics(false, options.topicPartitions, prefix + ".dead-letter");
                         result = runJobs(prefix + ".stitched", workload.calls.size(), workload, List.of(
                                 env -> AssembleJob.pipeline(env, assembleOptions(prefix, edgesFilled, prefix + ".stitched"))));
                         break;
@@ -423,7 +422,7 @@ public final class PipelineBenchmark {
                 "bench-" + workload.name + ".live.raw", "");
         live.timed = true;
         String prefix = "bench-" + workload.name + ".live";
-        createTopics(false, live.rawTopic);
+        createTopics(false, PipelineTopics.RAW_PARTITIONS, live.rawTopic);
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         long heartbeatAt = traffic.lastEndMs + flushWindow;
         Thread writer = new Thread(() -> traffic.send(kafka.bootstrap(), live.rawTopic, sentAt, heartbeatAt), "live-traffic");
@@ -507,8 +506,8 @@ public final class PipelineBenchmark {
      */
     private Result runJobs(String outputTopic, long expected, Workload check, List<JobBuilder> jobs, List<String> gauges,
             Runnable started, String... otherTopics) throws Exception {
-        createTopics(true, outputTopic);
-        createTopics(true, otherTopics);
+        createTopics(true, options.topicPartitions, outputTopic);
+        createTopics(true, options.topicPartitions, otherTopics);
         List<JobClient> clients = new ArrayList<>();
         List<StateSampler> samplers = new ArrayList<>();
         AtomicBoolean sampling = new AtomicBoolean(true);
@@ -893,13 +892,13 @@ public final class PipelineBenchmark {
         return MatchOptions.parse(new String[0], NO_HELP).buckets;
     }
 
-    private void createTopics(boolean appendTime, String... topics) throws Exception {
+    private void createTopics(boolean appendTime, int partitions, String... topics) throws Exception {
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", kafka.bootstrap());
         try (Admin admin = Admin.create(props)) {
             List<NewTopic> fresh = new ArrayList<>();
             for (String topic : topics) {
-                NewTopic newTopic = new NewTopic(topic, PARTITIONS, (short) 1);
+                NewTopic newTopic = new NewTopic(topic, partitions, (short) 1);
                 if (appendTime) {
                     // the broker stamps each record as it appends it: the rate is read off those stamps
                     newTopic.configs(Map.of("message.timestamp.type", "LogAppendTime"));
