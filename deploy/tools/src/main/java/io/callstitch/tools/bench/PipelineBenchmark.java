@@ -348,17 +348,17 @@ public final class PipelineBenchmark {
                         result = runPipeline(workload.sixteenth, prefix);
                         break;
                     case REKEY:
-                        createTopics(false, options.topicPartitions, prefix + ".dead-letter");
+                        createTopics(false, options.topicPartitions, deadLetterTopic(prefix));
                         result = runJobs(prefix + ".by-ip", 2L * workload.calls.size(), null, List.of(
                                 env -> RekeyJob.pipeline(env, rekeyOptions(prefix, workload.rawTopic, prefix + ".by-ip"))));
                         break;
                     case MATCH:
-                        createTopics(false, options.topicPartitions, prefix + ".dead-letter");
+                        createTopics(false, options.topicPartitions, deadLetterTopic(prefix));
                         result = runJobs(prefix + ".edges", workload.pieces, null, List.of(
                                 env -> MatchJob.pipeline(env, matchOptions(prefix, byIpFilled, prefix + ".edges"))));
                         break;
                     case ASSEMBLE:
-                        createTopics(false, options.topicPartitions, prefix + ".dead-letter");
+                        createTopics(false, options.topicPartitions, deadLetterTopic(prefix));
                         result = runJobs(prefix + ".stitched", workload.calls.size(), workload, List.of(
                                 env -> AssembleJob.pipeline(env, assembleOptions(prefix, edgesFilled, prefix + ".stitched"))));
                         break;
@@ -431,7 +431,7 @@ public final class PipelineBenchmark {
                 env -> MatchJob.pipeline(env, matchOptions(prefix, prefix + ".by-ip", prefix + ".edges")),
                 env -> AssembleJob.pipeline(env, assembleOptions(prefix, prefix + ".edges", prefix + ".stitched"))),
                 Arrays.asList(null, "bufferedCalls", "pendingCalls"), writer::start,
-                prefix + ".by-ip", prefix + ".edges", prefix + ".dead-letter");
+                prefix + ".by-ip", prefix + ".edges", deadLetterTopic(prefix));
         writer.join();
         long steadyUntil = traffic.lastEndMs - flushWindow;
         Map<String, Long> ends = new HashMap<>();
@@ -474,7 +474,7 @@ public final class PipelineBenchmark {
                 env -> MatchJob.pipeline(env, matchOptions(prefix, prefix + ".by-ip", prefix + ".edges")),
                 env -> AssembleJob.pipeline(env, assembleOptions(prefix, prefix + ".edges", prefix + ".stitched"))),
                 Arrays.asList(null, "bufferedCalls", "pendingCalls"),
-                prefix + ".by-ip", prefix + ".edges", prefix + ".dead-letter");
+                prefix + ".by-ip", prefix + ".edges", deadLetterTopic(prefix));
     }
 
     /** Adds one job to a fresh environment bound to the local Flink. */
@@ -864,13 +864,18 @@ public final class PipelineBenchmark {
                 AssembleOptions.OUTPUT_TOPIC.with(output), AssembleOptions.DEAD_LETTER_TOPIC), NO_HELP);
     }
 
+    /** A run's own dead-letter topic, beside its other topics. */
+    private static String deadLetterTopic(String prefix) {
+        return prefix + ".dead-letter";
+    }
+
     /** One job's command line in a run: the run's flags, the job's own, its topics, the run's dead-letter topic. */
     private String[] jobArgs(String prefix, String job, List<String> own, List<String> input, List<String> output,
             Flag<String> deadLetter) {
         List<String> args = common(prefix + "-" + job, own);
         args.addAll(input);
         args.addAll(output);
-        args.addAll(deadLetter.with(PipelineTopics.prefixed(prefix).deadLetter));
+        args.addAll(deadLetter.with(deadLetterTopic(prefix)));
         return args.toArray(new String[0]);
     }
 
