@@ -336,6 +336,8 @@ class FaultsIT {
 
         // job-assemble cancelled, then resumed from its latest retained checkpoint on three subtasks
         TimeUnit.SECONDS.sleep(6);
+        // on a loaded machine the job may not have completed a checkpoint yet: a cancel then leaves none to resume from
+        cluster.awaitCompleteCheckpoint(jobs.get(2), Duration.ofMinutes(2));
         cluster.cancel(jobs.get(2));
         String checkpoint = cluster.latestCheckpoint(jobs.get(2));
         TimeUnit.SECONDS.sleep(2);

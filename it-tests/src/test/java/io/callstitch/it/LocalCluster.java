@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -87,13 +88,29 @@ final class LocalCluster implements AutoCloseable {
 
     /** The newest complete checkpoint the cluster retained for the job (a directory to resume from). */
     String latestCheckpoint(String jobId) throws IOException {
+        Optional<Path> latest = completeCheckpoint(jobId);
+        assertTrue(latest.isPresent(), "no complete checkpoint of job " + jobId + " in " + dataDir.resolve("checkpoints").resolve(jobId));
+        return latest.get().toUri().toString();
+    }
+
+    /** Waits until the job has completed a checkpoint, so that a cancel leaves one retained to resume from. */
+    void awaitCompleteCheckpoint(String jobId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (completeCheckpoint(jobId).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "job " + jobId + " completed no checkpoint within " + timeout.toSeconds() + " s");
+            Thread.sleep(200);
+        }
+    }
+
+    private Optional<Path> completeCheckpoint(String jobId) throws IOException {
         Path jobDir = dataDir.resolve("checkpoints").resolve(jobId);
+        if (!Files.isDirectory(jobDir)) {
+            return Optional.empty();
+        }
         try (Stream<Path> dirs = Files.list(jobDir)) {
-            Optional<Path> latest = dirs.filter(dir -> dir.getFileName().toString().startsWith("chk-"))
+            return dirs.filter(dir -> dir.getFileName().toString().startsWith("chk-"))
                     .filter(dir -> Files.exists(dir.resolve("_metadata")))
                     .max((a, b) -> Long.compare(number(a), number(b)));
-            assertTrue(latest.isPresent(), "no complete checkpoint of job " + jobId + " in " + jobDir);
-            return latest.get().toUri().toString();
         }
     }
 
