@@ -12,10 +12,10 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import io.callstitch.infra.ChildJvm;
 import io.callstitch.infra.PidFile;
 import io.callstitch.infra.Ports;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.AdminClient;
 
 /**
