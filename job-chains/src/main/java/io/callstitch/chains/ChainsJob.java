@@ -147,7 +147,7 @@ public final class ChainsJob {
      * @param maxHops the most hops a summary lists
      * @param chainsBy which pairs join calls into chains
      */
-    public static SingleOutputStreamOperator<ChainMessage> walk(DataStream<StitchedCall> calls, DataStream<ChainMessage> walk,
+    static SingleOutputStreamOperator<ChainMessage> walk(DataStream<StitchedCall> calls, DataStream<ChainMessage> walk,
             long timeoutMs, boolean writeSpans, int maxHops, ChainsOptions.ChainsBy chainsBy) {
         AvroTypeInfo<ChainMessage> type = new AvroTypeInfo<>(ChainMessage.class);
         ChainEdges edges = new ChainEdges(chainsBy);

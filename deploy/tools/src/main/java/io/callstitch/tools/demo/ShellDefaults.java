@@ -17,7 +17,6 @@ public final class ShellDefaults {
         PipelineTopics topics = PipelineTopics.defaults();
         Map<String, String> values = new LinkedHashMap<>();
         values.put("default_bootstrap", KafkaJobOptions.BOOTSTRAP.defaultText());
-        values.put("default_raw_topic", topics.raw);
         values.put("default_by_ip_topic", topics.byIp);
         values.put("default_edges_topic", topics.edges);
         values.put("default_stitched_topic", topics.stitched);
