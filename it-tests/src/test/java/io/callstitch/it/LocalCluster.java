@@ -20,9 +20,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -103,14 +106,36 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private Optional<Path> completeCheckpoint(String jobId) throws IOException {
+        return checkpointDirs(jobId).stream().filter(dir -> Files.exists(dir.resolve("_metadata")))
+                .max((a, b) -> Long.compare(number(a), number(b)));
+    }
+
+    /** The numbers of the job's complete checkpoints: those whose metadata the JobManager has written. */
+    SortedSet<Long> completeCheckpoints(String jobId) throws IOException {
+        SortedSet<Long> numbers = new TreeSet<>();
+        for (Path dir : checkpointDirs(jobId)) {
+            if (Files.exists(dir.resolve("_metadata"))) {
+                numbers.add(number(dir));
+            }
+        }
+        return numbers;
+    }
+
+    /**
+     * The number of the newest checkpoint the JobManager has triggered for the job, complete or not (it makes
+     * the checkpoint's directory as it triggers it), or 0.
+     */
+    long newestTriggeredCheckpoint(String jobId) throws IOException {
+        return checkpointDirs(jobId).stream().mapToLong(LocalCluster::number).max().orElse(0);
+    }
+
+    private List<Path> checkpointDirs(String jobId) throws IOException {
         Path jobDir = dataDir.resolve("checkpoints").resolve(jobId);
         if (!Files.isDirectory(jobDir)) {
-            return Optional.empty();
+            return List.of();
         }
         try (Stream<Path> dirs = Files.list(jobDir)) {
-            return dirs.filter(dir -> dir.getFileName().toString().startsWith("chk-"))
-                    .filter(dir -> Files.exists(dir.resolve("_metadata")))
-                    .max((a, b) -> Long.compare(number(a), number(b)));
+            return dirs.filter(dir -> dir.getFileName().toString().startsWith("chk-")).collect(Collectors.toList());
         }
     }
 
@@ -148,12 +173,53 @@ final class LocalCluster implements AutoCloseable {
         signal("CONT", taskManager("taskmanager-" + name).pid());
     }
 
+    /** Freezes the first TaskManager JVM ({@code taskmanager}) with SIGSTOP, by its pid. */
+    long pauseTaskManager() throws Exception {
+        ProcessHandle process = taskManager("taskmanager");
+        signal("STOP", process.pid());
+        return process.pid();
+    }
+
+    /** Lets the paused first TaskManager JVM run on (SIGCONT). */
+    void resumeTaskManager() throws Exception {
+        signal("CONT", taskManager("taskmanager").pid());
+    }
+
+    /** Freezes the JobManager JVM with SIGSTOP, by its pid: what it is sent meanwhile waits in its sockets. */
+    long pauseJobManager() throws Exception {
+        ProcessHandle process = ours("jobmanager", "StandaloneSessionClusterEntrypoint");
+        signal("STOP", process.pid());
+        return process.pid();
+    }
+
+    /** Lets the paused JobManager JVM run on (SIGCONT). */
+    void resumeJobManager() throws Exception {
+        signal("CONT", ours("jobmanager", "StandaloneSessionClusterEntrypoint").pid());
+    }
+
+    /** The bytes a process of the cluster has logged so far ({@code log/NAME.out}). */
+    long logSize(String name) throws IOException {
+        Path log = dataDir.resolve("log").resolve(name + ".out");
+        return Files.exists(log) ? Files.size(log) : 0;
+    }
+
+    /** What a process of the cluster has logged from byte {@code from} on. */
+    String log(String name, long from) throws IOException {
+        byte[] all = Files.readAllBytes(dataDir.resolve("log").resolve(name + ".out"));
+        return new String(all, (int) Math.min(from, all.length), all.length - (int) Math.min(from, all.length), StandardCharsets.UTF_8);
+    }
+
     private ProcessHandle taskManager(String pidFile) throws IOException {
+        return ours(pidFile, "TaskManagerRunner");
+    }
+
+    /** The live process of the pid file, checked to run the role's main class on this cluster's config. */
+    private ProcessHandle ours(String pidFile, String mainClass) throws IOException {
         long pid = Long.parseLong(Files.readString(dataDir.resolve(pidFile + ".pid")).trim());
-        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no TaskManager with pid " + pid));
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no " + pidFile + " with pid " + pid));
         String command = process.info().commandLine().orElse("");
-        assertTrue(command.contains("TaskManagerRunner") && command.contains(dataDir.toString()), "pid " + pid
-                + " is this cluster's TaskManager JVM: " + command);
+        assertTrue(command.contains(mainClass) && command.contains(dataDir.toString()), "pid " + pid
+                + " is this cluster's " + pidFile + " JVM: " + command);
         return process;
     }
 
