@@ -22,6 +22,7 @@ import io.callstitch.match.MatchOptions;
 import io.callstitch.rekey.RekeyJob;
 import io.callstitch.rekey.RekeyOptions;
 import io.callstitch.schema.AssemblyState;
+import io.callstitch.schema.ByIpRecord;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.Role;
@@ -72,6 +73,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * {@code deploy/local/bench-pipeline}: callstitch against what Kafka and Flink move on this machine. See
@@ -449,11 +451,76 @@ public final class PipelineBenchmark {
                 + "  end-to-end latency p50 %.1f s, p99 %.1f s (target: D + L + B + 3 checkpoints + 5 s = %.1f s); %s%n",
                 latencies.size(), percentile(latencies, 0.50) / 1000.0, percentile(latencies, 0.99) / 1000.0, bound / 1000.0,
                 result.check);
+        hops(prefix, sentAt, result.appendTimes, ends, steadyUntil, flushWindow - 1);
         for (StateSampler.Figures state : result.states) {
             out.printf("    %-14s peak %,10d calls buffered, peak checkpoint %,8.1f MB, peak RocksDB live data %,8.1f MB,"
                     + " %,6d bytes per buffered call%n", state.gauge, state.peakBuffered, state.peakCheckpointBytes / 1e6,
                     state.peakLiveBytes / 1e6, state.bytesPerBuffered);
         }
+    }
+
+    /**
+     * Where the end-to-end latency goes, per measured call, from the broker's append times of each hop's
+     * output (stamped as the hop writes, before its transaction commits, so a hop's figure holds the
+     * upstream hop's wait for its checkpoint, and the last hop's own commit is in none): job-rekey, send to
+     * the later of the call's two by-ip copies; job-match, that to the last edge piece of the call, which
+     * includes the wait for its buckets to close (D + L + B from the call's end, less what the call's own
+     * latency already covered); job-assemble, that to the stitched record.
+     */
+    private void hops(String prefix, Map<String, Long> sentAt, Map<String, Long> stitchedAt, Map<String, Long> ends, long steadyUntil,
+            long closeWaitMs) throws IOException {
+        AvroBytes<ByIpRecord> byIp = new AvroBytes<>(ByIpRecord.class);
+        Map<String, Long> rekeyed = lastAppend(prefix + ".by-ip", bytes -> {
+            ByIpRecord record = byIp.decode(bytes);
+            return record.getCall() == null ? null : record.getCall().getId();
+        });
+        AvroBytes<EdgePiece> edge = new AvroBytes<>(EdgePiece.class);
+        Map<String, Long> matched = lastAppend(prefix + ".edges", bytes -> edge.decode(bytes).getCall().getId());
+        List<Long> rekey = new ArrayList<>();
+        List<Long> match = new ArrayList<>();
+        List<Long> assemble = new ArrayList<>();
+        for (Map.Entry<String, Long> stitched : stitchedAt.entrySet()) {
+            String id = stitched.getKey();
+            Long sent = sentAt.get(id);
+            Long one = rekeyed.get(id);
+            Long two = matched.get(id);
+            if (sent != null && one != null && two != null && ends.getOrDefault(id, Long.MAX_VALUE) <= steadyUntil) {
+                rekey.add(one - sent);
+                match.add(two - one);
+                assemble.add(stitched.getValue() - two);
+            }
+        }
+        Collections.sort(rekey);
+        Collections.sort(match);
+        Collections.sort(assemble);
+        out.printf("  by hop, p50 / p99 (%,d calls): job-rekey %.1f / %.1f s, job-match %.1f / %.1f s (its buckets' D + L + B = %.1f s"
+                + " from a call's start), job-assemble %.1f / %.1f s%n", rekey.size(), percentile(rekey, 0.5) / 1000.0,
+                percentile(rekey, 0.99) / 1000.0, percentile(match, 0.5) / 1000.0, percentile(match, 0.99) / 1000.0,
+                closeWaitMs / 1000.0,
+                percentile(assemble, 0.5) / 1000.0, percentile(assemble, 0.99) / 1000.0);
+    }
+
+    /** Per call id, the latest append time of its records in the topic, read read_committed to its end. */
+    private Map<String, Long> lastAppend(String topic, IdOf idOf) throws IOException {
+        Map<String, Long> last = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicIo.fromBeginning(kafka.bootstrap(), topic, true)) {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.runTimeoutSeconds);
+            while (System.nanoTime() < deadline && end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    String id = isMark(record) ? null : idOf.of(record.value());
+                    if (id != null) {
+                        last.merge(id, record.timestamp(), Math::max);
+                    }
+                }
+            }
+        }
+        return last;
+    }
+
+    /** The call id a topic's record is about, or null for none. */
+    private interface IdOf {
+        String of(byte[] value) throws IOException;
     }
 
     private static long percentile(List<Long> sorted, double share) {
