@@ -24,7 +24,7 @@ public final class ClockOffsets {
     /** Votes per offset: -MAX_MS..MAX_MS. */
     static final int SLOTS = 2 * MAX_MS + 1;
     /** Children that voted needed before an offset other than 0 is believed. */
-    static final double MIN_VOTERS = 30;
+    static final double MIN_VOTERS = 12;
     /**
      * The share of the rise above the background that counts as the top. Tight: a true pair also allows
      * every offset down to its end gap and up to its start gap, so the votes fall off slowly on the side of
@@ -34,7 +34,7 @@ public final class ClockOffsets {
     /** How many of the background's standard deviations below the max the top reaches at least. */
     static final double TOP_SIGMAS = 2;
     /** The rise of the peak above the background needed, in children's votes, before an offset is believed. */
-    static final double MIN_RISE = 10;
+    static final double MIN_RISE = 6;
     /**
      * And in standard deviations of the background: a slot's coincidental votes are counts, so their noise
      * grows as the square root of the background.
