@@ -464,8 +464,8 @@ public final class PipelineBenchmark {
      * output (stamped as the hop writes, before its transaction commits, so a hop's figure holds the
      * upstream hop's wait for its checkpoint, and the last hop's own commit is in none): job-rekey, send to
      * the later of the call's two by-ip copies; job-match, that to the last edge piece of the call, which
-     * includes the wait for its buckets to close (D + L + B from the call's end, less what the call's own
-     * latency already covered); job-assemble, that to the stitched record.
+     * includes the wait for the last bucket the call touches to close (D + L + B); job-assemble, that to the
+     * stitched record.
      */
     private void hops(String prefix, Map<String, Long> sentAt, Map<String, Long> stitchedAt, Map<String, Long> ends, long steadyUntil,
             long closeWaitMs) throws IOException {
@@ -493,8 +493,8 @@ public final class PipelineBenchmark {
         Collections.sort(rekey);
         Collections.sort(match);
         Collections.sort(assemble);
-        out.printf("  by hop, p50 / p99 (%,d calls): job-rekey %.1f / %.1f s, job-match %.1f / %.1f s (its buckets' D + L + B = %.1f s"
-                + " from a call's start), job-assemble %.1f / %.1f s%n", rekey.size(), percentile(rekey, 0.5) / 1000.0,
+        out.printf("  by hop, p50 / p99 (%,d calls): job-rekey %.1f / %.1f s, job-match %.1f / %.1f s (its buckets' close, D + L + B = %.1f s)"
+                + ", job-assemble %.1f / %.1f s%n", rekey.size(), percentile(rekey, 0.5) / 1000.0,
                 percentile(rekey, 0.99) / 1000.0, percentile(match, 0.5) / 1000.0, percentile(match, 0.99) / 1000.0,
                 closeWaitMs / 1000.0,
                 percentile(assemble, 0.5) / 1000.0, percentile(assemble, 0.99) / 1000.0);
