@@ -6,6 +6,7 @@ import io.callstitch.schema.Call;
 import io.callstitch.schema.ChainMessage;
 import io.callstitch.schema.ChainState;
 import io.callstitch.schema.ChainSummary;
+import io.callstitch.schema.ClosedBucket;
 import io.callstitch.schema.DeadLetter;
 import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.ParsedInput;
@@ -27,7 +28,7 @@ import org.apache.avro.specific.SpecificData;
 public final class AvroCoders {
     /** Every record of {@code schemas/} that stands on its own; a test checks the list against the files. */
     static final List<Class<?>> RECORDS = List.of(AssemblyState.class, ByIpRecord.class, Call.class, ChainMessage.class,
-            ChainState.class, ChainSummary.class, DeadLetter.class, EdgePiece.class, ParsedInput.class, SeenCall.class,
+            ChainState.class, ChainSummary.class, ClosedBucket.class, DeadLetter.class, EdgePiece.class, ParsedInput.class, SeenCall.class,
             StitchedCall.class);
 
     private static volatile boolean enabled;

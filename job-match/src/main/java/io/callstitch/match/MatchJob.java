@@ -7,9 +7,11 @@ import io.callstitch.common.KafkaEnds;
 import io.callstitch.common.KafkaTopics;
 import io.callstitch.common.UsageException;
 import io.callstitch.match.caller.ModelSettings;
+import io.callstitch.match.operators.DecideCallers;
 import io.callstitch.match.operators.FanOutToBuckets;
 import io.callstitch.match.operators.MatchEdges;
 import io.callstitch.schema.ByIpRecord;
+import io.callstitch.schema.ClosedBucket;
 import io.callstitch.schema.EdgePiece;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -24,7 +26,8 @@ import org.apache.flink.streaming.api.functions.sink.SinkFunction;
  *
  * <pre>
  * calls.by-ip --marks become watermarks per partition--> fan out to (ip, bucket) keys
- *   --keyBy (ip, bucket)--> match edges and pick best parents when the bucket closes --> calls.edges (key: call id)
+ *   --keyBy (ip, bucket)--> match edges when the bucket closes
+ *   --keyBy ip--> pick best parents with the ip's model, bucket by bucket --> calls.edges (key: call id)
  * </pre>
  */
 public final class MatchJob {
@@ -68,7 +71,11 @@ public final class MatchJob {
                 .setParallelism(byIp.getParallelism())
                 .uid("match-fan-out").name("Fan calls out to (ip, bucket) keys")
                 .keyBy(BucketedCall::key, Types.STRING)
-                .process(new MatchEdges(buckets, callers)).returns(new AvroTypeInfo<>(EdgePiece.class))
-                .uid("match-edges").name("Match edges per ip and bucket");
+                .process(new MatchEdges(buckets)).returns(new AvroTypeInfo<>(ClosedBucket.class))
+                .uid("match-edges").name("Match edges per ip and bucket")
+                // one home per host's caller model, whichever subtask closed its buckets
+                .keyBy(ClosedBucket::getIp, Types.STRING)
+                .process(new DecideCallers(buckets, callers)).returns(new AvroTypeInfo<>(EdgePiece.class))
+                .uid("match-callers").name("Pick best parents per ip");
     }
 }

@@ -29,6 +29,6 @@ class MatchJobUidsTest {
         for (StreamNode node : env.getStreamGraph("uids", false).getStreamNodes()) {
             uids.add(String.valueOf(node.getTransformationUID()));
         }
-        assertEquals(Set.of("match-source", "match-fan-out", "match-edges", "match-sink"), uids);
+        assertEquals(Set.of("match-source", "match-fan-out", "match-edges", "match-callers", "match-sink"), uids);
     }
 }

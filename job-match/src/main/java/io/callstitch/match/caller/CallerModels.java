@@ -14,17 +14,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import io.callstitch.match.ContainmentMatcher;
 import io.callstitch.schema.Call;
 
 /**
- * The best parent of each call, from timing alone: one {@link HostModel} per host that this subtask of
- * job-match has closed buckets of, learned from the stream itself.
+ * The best parent of each call, from timing alone: one {@link HostModel} per host whose ip is keyed to
+ * this subtask of job-match, learned from the stream itself.
  *
  * <p>A child's best parent is decided when its bucket closes, together with its rule parents: all its
  * candidates are there, so the choice adds no latency. The children of one bucket are decided with the
- * model as it stood before the bucket, then teach it in id order: the answer depends only on which
- * buckets this subtask closed before, in bucket order, never on the order records arrived in.
+ * model as it stood before the bucket, then teach it in id order: the answer depends only on the host's
+ * buckets before it, in bucket order, never on the order records arrived in nor on the parallelism.
  *
  * <p>State: the models, bounded by {@link ModelSettings#maxKinds} kinds (about 1 KB each) whatever the
  * rate; kinds that decay to nothing are dropped.
@@ -262,26 +263,53 @@ public final class CallerModels {
     }
 
     /**
-     * Adds snapshots to these (empty) models: one subtask's own copy back after a restore at the same
-     * parallelism, or, after a rescale, every subtask's copy, each counting 1 / their number.
+     * Adds snapshots to these (empty) models, keeping the hosts {@code owns} accepts: every subtask's copy
+     * is handed to every subtask, and each host goes to the one subtask its ip is keyed to now, whole, at
+     * the same or at any other parallelism. A host found in more than one copy (state of the format before
+     * each host had one home) adds them up, each counting 1 / their number.
      */
-    public void restore(List<byte[]> snapshots) {
-        double share = 1.0 / Math.max(1, snapshots.size());
+    public void restore(List<byte[]> snapshots, Predicate<String> owns) {
+        Map<String, Integer> copiesOf = new HashMap<>();
         for (byte[] snapshot : snapshots) {
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-                int first = in.readInt();
-                int format = first < 0 ? -first : 1;
-                if (format > FORMAT) {
-                    throw new IOException("caller models written in format " + format + ", newer than this job's " + FORMAT);
+            read(snapshot, (ip, in, format) -> {
+                copiesOf.merge(ip, 1, Integer::sum);
+                skip(in, format);
+            });
+        }
+        for (byte[] snapshot : snapshots) {
+            read(snapshot, (ip, in, format) -> {
+                if (owns.test(ip)) {
+                    hosts.computeIfAbsent(ip, b -> new HostModel()).addWritten(in, 1.0 / copiesOf.get(ip), budget, format);
+                } else {
+                    skip(in, format);
                 }
-                int count = first < 0 ? in.readInt() : first;
-                for (int i = 0; i < count; i++) {
-                    String ip = in.readUTF();
-                    hosts.computeIfAbsent(ip, b -> new HostModel()).addWritten(in, share, budget, format);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the caller models from state", e);
+            });
+        }
+    }
+
+    /** Reads past one host's model. */
+    private static void skip(DataInputStream in, int format) throws IOException {
+        new HostModel().addWritten(in, 1, new KindBudget(Integer.MAX_VALUE), format);
+    }
+
+    @FunctionalInterface
+    private interface HostReader {
+        void host(String ip, DataInputStream in, int format) throws IOException;
+    }
+
+    private static void read(byte[] snapshot, HostReader reader) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+            int first = in.readInt();
+            int format = first < 0 ? -first : 1;
+            if (format > FORMAT) {
+                throw new IOException("caller models written in format " + format + ", newer than this job's " + FORMAT);
             }
+            int count = first < 0 ? in.readInt() : first;
+            for (int i = 0; i < count; i++) {
+                reader.host(in.readUTF(), in, format);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the caller models from state", e);
         }
     }
 }

@@ -150,7 +150,7 @@ class CallerModelsTest {
             new Bucket(random, second, 15, 30).decide(original);
         }
         CallerModels restored = new CallerModels(withOffsets);
-        restored.restore(List.of(original.snapshot()));
+        restored.restore(List.of(original.snapshot()), ip -> true);
         assertArrayEquals(original.snapshot(), restored.snapshot());
         assertEquals(original.kinds(), restored.kinds());
 
@@ -162,6 +162,24 @@ class CallerModelsTest {
     }
 
     @Test
+    void aRestoreKeepsTheHostsKeyedToThisSubtaskEachWhole() {
+        Random random = new Random(5);
+        CallerModels original = new CallerModels(SETTINGS);
+        for (int second = 0; second < 10; second++) {
+            new Bucket(random, second, 15, 30).decide(original);
+        }
+        List<byte[]> copies = List.of(new CallerModels(SETTINGS).snapshot(), original.snapshot());
+        CallerModels owner = new CallerModels(SETTINGS);
+        owner.restore(copies, HOST::equals);
+        CallerModels other = new CallerModels(SETTINGS);
+        other.restore(copies, ip -> !ip.equals(HOST));
+        assertArrayEquals(original.snapshot(), owner.snapshot(), "the host whole, as it was learned");
+        assertEquals(0, other.hosts(), "a host has one home");
+        assertEquals(0, other.kinds());
+    }
+
+    /** State of the format before each host had one home: a host in several copies. */
+    @Test
     void copiesMergedAfterARescaleKeepWhatTheyLearned() {
         Random random = new Random(8);
         CallerModels first = new CallerModels(SETTINGS);
@@ -170,7 +188,7 @@ class CallerModelsTest {
             new Bucket(random, s, 15, 30).decide(s % 2 == 0 ? first : second);
         }
         CallerModels merged = new CallerModels(SETTINGS);
-        merged.restore(List.of(first.snapshot(), second.snapshot()));
+        merged.restore(List.of(first.snapshot(), second.snapshot()), ip -> true);
         assertEquals(2, merged.kinds(), "one kind from each caller of the host");
 
         int right = 0;

@@ -19,11 +19,7 @@ import io.callstitch.schema.ByIpRecord;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.Role;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,13 +27,11 @@ import org.junit.jupiter.api.Test;
 
 class MatchEdgesTest {
     private final Buckets buckets = new Buckets(1000, 20_000);
-    private KeyedOneInputStreamOperatorTestHarness<String, BucketedCall, EdgePiece> harness;
+    private MatchOperators harness;
 
     @BeforeEach
     void open() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new MatchEdges(buckets, MatchOptions.defaultCallers())), BucketedCall::key, Types.STRING);
-        harness.getExecutionConfig().disableGenericTypes();
+        harness = new MatchOperators(buckets, MatchOptions.defaultCallers());
         harness.open();
     }
 
@@ -77,7 +71,7 @@ class MatchEdgesTest {
     }
 
     private long bufferedCalls() {
-        return ((MatchEdges) ((KeyedProcessOperator<?, ?, ?>) harness.getOperator()).getUserFunction()).bufferedCallsForTests();
+        return harness.bufferedCalls();
     }
 
     private void assertNothingLeft() {
@@ -198,8 +192,7 @@ class MatchEdgesTest {
     @Test
     void aCallerAMillisecondOffIsTheBestParentButNotARuleParent() throws Exception {
         harness.close();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new MatchEdges(buckets, new ModelSettings(600_000, 20_000, 1))), BucketedCall::key, Types.STRING);
+        harness = new MatchOperators(buckets, new ModelSettings(600_000, 20_000, 1));
         harness.open();
         // the child's host stamps it 1 ms before its caller's clock says the call began
         send(call("p", "10.0.0.1", "10.0.0.2", 1100, 1400), call("c", "10.0.0.2", "10.0.0.3", 1099, 1300));
@@ -215,9 +208,7 @@ class MatchEdgesTest {
     @Test
     void withBestParentsOffOnlyTheRulesListsAreWritten() throws Exception {
         harness.close();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new MatchEdges(buckets, new ModelSettings(600_000, 20_000, ModelSettings.AUTO, false, false))),
-                BucketedCall::key, Types.STRING);
+        harness = new MatchOperators(buckets, new ModelSettings(600_000, 20_000, ModelSettings.AUTO, false, false));
         harness.open();
         send(call("id1", "10.0.0.1", "10.0.0.3", 1000, 1400), call("id3", "10.0.0.3", "10.0.0.4", 1200, 1300),
                 call("near", "10.0.0.2", "10.0.0.3", 1201, 1400));
@@ -253,21 +244,19 @@ class MatchEdgesTest {
             }
         }
         harness.processWatermark(buckets.closesAt(4));
-        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        MatchOperators.Snapshot snapshot = harness.snapshot(1, 1);
         CallerModels before = models();
         assertTrue(before.kinds() > 0);
 
         harness.close();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new MatchEdges(buckets, MatchOptions.defaultCallers())), BucketedCall::key, Types.STRING);
+        harness = new MatchOperators(buckets, MatchOptions.defaultCallers());
         harness.initializeState(snapshot);
         harness.open();
         assertArrayEquals(before.snapshot(), models().snapshot(), "the same model after the restore");
     }
 
-    private CallerModels models() throws Exception {
-        MatchEdges function = (MatchEdges) ((KeyedProcessOperator<?, ?, ?>) harness.getOperator()).getUserFunction();
-        return function.callerModelsForTests();
+    private CallerModels models() {
+        return harness.models();
     }
 
     @Test
@@ -301,11 +290,9 @@ class MatchEdgesTest {
     @Test
     void aRestoreWithOtherTimeSettingsIsRefusedInOneLine() throws Exception {
         send(call("p", "10.0.0.1", "10.0.0.2", 1000, 1500));
-        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        MatchOperators.Snapshot snapshot = harness.snapshot(1, 1);
         harness.close();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new MatchEdges(new Buckets(2000, 20_000), MatchOptions.defaultCallers())),
-                BucketedCall::key, Types.STRING);
+        harness = new MatchOperators(new Buckets(2000, 20_000), MatchOptions.defaultCallers());
         Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> harness.initializeState(snapshot));
         harness.close();
         Throwable cause = refused;
@@ -316,8 +303,7 @@ class MatchEdgesTest {
                 + " --bucket-ms 2000 --max-latency-ms 20000; resume with the settings of the state, or start without it"
                 + " (docs/reliability.md)", cause.getMessage());
 
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new MatchEdges(buckets, MatchOptions.defaultCallers())), BucketedCall::key, Types.STRING);
+        harness = new MatchOperators(buckets, MatchOptions.defaultCallers());
         harness.initializeState(snapshot);
         harness.open();
         harness.processWatermark(buckets.closesAt(1));
@@ -326,9 +312,7 @@ class MatchEdgesTest {
 
     private void openWithGrace(Buckets withGrace) throws Exception {
         harness.close();
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new MatchEdges(withGrace, MatchOptions.defaultCallers())), BucketedCall::key, Types.STRING);
-        harness.getExecutionConfig().disableGenericTypes();
+        harness = new MatchOperators(withGrace, MatchOptions.defaultCallers());
         harness.open();
     }
 

@@ -7,12 +7,14 @@ import io.callstitch.assemble.operators.AssembleCalls;
 import io.callstitch.match.BucketedCall;
 import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.match.MatchOptions;
+import io.callstitch.match.operators.DecideCallers;
 import io.callstitch.match.operators.FanOutToBuckets;
 import io.callstitch.match.operators.MatchEdges;
 import io.callstitch.reference.BruteForce;
 import io.callstitch.reference.RandomCalls;
 import io.callstitch.schema.ByIpRecord;
 import io.callstitch.schema.Call;
+import io.callstitch.schema.ClosedBucket;
 import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.Role;
 import io.callstitch.schema.Status;
@@ -95,11 +97,15 @@ class LateCallsWithinGraceTest {
     private static List<StitchedCall> run(List<Call> delivered) throws Exception {
         Buckets buckets = new Buckets(BUCKET_MS, MAX_LATENCY_MS, GRACE_MS);
         FanOutToBuckets fanOut = new FanOutToBuckets(buckets);
-        try (KeyedOneInputStreamOperatorTestHarness<String, BucketedCall, EdgePiece> match = new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new MatchEdges(buckets, MatchOptions.defaultCallers())), BucketedCall::key, Types.STRING);
+        try (KeyedOneInputStreamOperatorTestHarness<String, BucketedCall, ClosedBucket> match = new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new MatchEdges(buckets)), BucketedCall::key, Types.STRING);
+                KeyedOneInputStreamOperatorTestHarness<String, ClosedBucket, EdgePiece> decide = new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new DecideCallers(buckets, MatchOptions.defaultCallers())), ClosedBucket::getIp,
+                        Types.STRING);
                 KeyedOneInputStreamOperatorTestHarness<String, EdgePiece, StitchedCall> assemble = new KeyedOneInputStreamOperatorTestHarness<>(
                         new AssembleCalls(60_000, 15_000), piece -> piece.getCall().getId(), Types.STRING)) {
             match.open();
+            decide.open();
             assemble.open();
             List<BucketedCall> copies = new ArrayList<>();
             Collector<BucketedCall> collector = new Collector<>() {
@@ -125,19 +131,35 @@ class LateCallsWithinGraceTest {
                     watermark = newestEnd - DISORDER_MS - 1;
                     match.processWatermark(new Watermark(watermark));
                 }
-                forward(match, assemble);
+                pass(match, decide);
+                forward(decide, assemble);
             }
             match.processWatermark(new Watermark(Long.MAX_VALUE));
-            forward(match, assemble);
+            pass(match, decide);
+            forward(decide, assemble);
             assemble.processWatermark(new Watermark(Long.MAX_VALUE));
-            assertEquals(0, match.numKeyedStateEntries(), "job-match left state");
+            assertEquals(0, match.numKeyedStateEntries() + decide.numKeyedStateEntries(), "job-match left state");
             assertEquals(0, assemble.numKeyedStateEntries(), "job-assemble left state");
             return assemble.extractOutputValues();
         }
     }
 
+    /** What job-match's matching wrote since the last call, records and watermarks in their order, into its deciding. */
+    private static void pass(KeyedOneInputStreamOperatorTestHarness<String, BucketedCall, ClosedBucket> match,
+            KeyedOneInputStreamOperatorTestHarness<String, ClosedBucket, EdgePiece> decide) throws Exception {
+        Object item;
+        while ((item = match.getOutput().poll()) != null) {
+            if (item instanceof StreamRecord) {
+                StreamRecord<?> record = (StreamRecord<?>) item;
+                decide.processElement(new StreamRecord<>((ClosedBucket) record.getValue(), record.getTimestamp()));
+            } else if (item instanceof Watermark) {
+                decide.processWatermark((Watermark) item);
+            }
+        }
+    }
+
     /** The pieces job-match wrote since the last call, into job-assemble, with job-match's progress as its event time. */
-    private static void forward(KeyedOneInputStreamOperatorTestHarness<String, BucketedCall, EdgePiece> match,
+    private static void forward(KeyedOneInputStreamOperatorTestHarness<String, ClosedBucket, EdgePiece> match,
             KeyedOneInputStreamOperatorTestHarness<String, EdgePiece, StitchedCall> assemble) throws Exception {
         Object item;
         long progress = Long.MIN_VALUE;
