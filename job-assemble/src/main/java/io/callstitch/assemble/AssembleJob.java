@@ -9,6 +9,7 @@ import io.callstitch.common.KafkaTopics;
 import io.callstitch.common.StitchedJsonKafkaSerializer;
 import io.callstitch.common.UsageException;
 import io.callstitch.schema.EdgePiece;
+import io.callstitch.schema.Role;
 import io.callstitch.schema.StitchedCall;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -47,7 +48,9 @@ public final class AssembleJob {
         KafkaEnds.configure(env, options.kafka);
         DataStream<EdgePiece> pieces = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic,
                 KafkaEnds.readers(env, options.kafka, inputPartitions), EdgePiece.class,
-                progressOfJobMatch(options.timing.timeoutMs), JOB_NAME, "assemble", options.deadLetterTopic, "Read edge pieces");
+                progressOfJobMatch(options.timing.timeoutMs), JOB_NAME, "assemble", options.deadLetterTopic, "Read edge pieces")
+                // job-match's progress marks have moved the watermark in the reader; they are no call's piece
+                .filter(piece -> piece.getRole() != Role.MARK).uid("assemble-drop-marks").name("Drop progress marks");
         build(pieces, KafkaEnds.sink(options.kafka, options.outputTopic, serializer(options)), options.timing)
                 // the Kafka sink's transactional ids derive from its task name: naming the topic keeps two
                 // deployments that write to different topics from fencing each other's transactions

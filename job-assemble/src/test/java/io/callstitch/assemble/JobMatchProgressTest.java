@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.callstitch.common.Decoded;
 import io.callstitch.schema.EdgePiece;
+import io.callstitch.schema.Role;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
@@ -37,6 +38,23 @@ class JobMatchProgressTest {
         assertEquals(List.of(500L), emitted);
         piece(1, 2, 2_000);
         assertEquals(List.of(500L, 2_000L), emitted);
+    }
+
+    @Test
+    void aSubtaskWithNothingToWriteIsHeardFromItsMarks() {
+        piece(0, 2, 1_000);
+        // subtask 1 holds no busy ip: its marks are all this partition hears of it
+        mark(1, 2, 4_000);
+        assertEquals(List.of(1_000L), emitted);
+        piece(0, 2, 5_000);
+        mark(1, 2, 6_000);
+        assertEquals(List.of(1_000L, 4_000L, 5_000L), emitted);
+    }
+
+    private void mark(int subtask, int subtasks, long writtenAtMs) {
+        EdgePiece mark = new EdgePiece(call("", "", "", 0, 0), Role.MARK, 0L, List.of(), 0, false, false, writtenAtMs, subtask, subtasks,
+                null, null, List.of(), false);
+        generator.onEvent(Decoded.of(mark), writtenAtMs, output);
     }
 
     private void piece(int subtask, int subtasks, long writtenAtMs) {

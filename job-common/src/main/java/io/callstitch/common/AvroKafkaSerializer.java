@@ -10,7 +10,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes records as Avro binary with a record key, so Kafka's own partitioner spreads them by key
- * (Flink's default fixed partitioner would pin each sink subtask to one partition).
+ * (Flink's default fixed partitioner would pin each sink subtask to one partition), unless a record names
+ * its partition.
  */
 public final class AvroKafkaSerializer<T extends SpecificRecord> implements KafkaSerializationSchema<T> {
     private static final long serialVersionUID = 1L;
@@ -19,15 +20,26 @@ public final class AvroKafkaSerializer<T extends SpecificRecord> implements Kafk
     @FunctionalInterface
     public interface KeyOf<T> extends Function<T, String>, Serializable {}
 
+    /** The partition of a record, or null to leave it to Kafka's partitioner by key. */
+    @FunctionalInterface
+    public interface PartitionOf<T> extends Function<T, Integer>, Serializable {}
+
     private final String topic;
     private final Class<T> type;
     private final KeyOf<T> keyOf;
+    private final PartitionOf<T> partitionOf;
     private transient AvroBytes<T> avro;
 
     public AvroKafkaSerializer(String topic, Class<T> type, KeyOf<T> keyOf) {
+        this(topic, type, keyOf, record -> null);
+    }
+
+    /** With some records written to a partition of their own (job-match's progress marks, one per partition). */
+    public AvroKafkaSerializer(String topic, Class<T> type, KeyOf<T> keyOf, PartitionOf<T> partitionOf) {
         this.topic = topic;
         this.type = type;
         this.keyOf = keyOf;
+        this.partitionOf = partitionOf;
     }
 
     @Override
@@ -37,6 +49,6 @@ public final class AvroKafkaSerializer<T extends SpecificRecord> implements Kafk
         }
         byte[] key = keyOf.apply(element).getBytes(StandardCharsets.UTF_8);
         // no event-time stamp: replayed old traffic must not fall straight out of the topic's time retention
-        return new ProducerRecord<>(topic, null, null, key, avro.encode(element));
+        return new ProducerRecord<>(topic, partitionOf.apply(element), null, key, avro.encode(element));
     }
 }

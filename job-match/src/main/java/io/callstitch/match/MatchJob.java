@@ -7,6 +7,7 @@ import io.callstitch.common.KafkaEnds;
 import io.callstitch.common.KafkaTopics;
 import io.callstitch.common.UsageException;
 import io.callstitch.match.caller.ModelSettings;
+import io.callstitch.match.operators.AppendProgressMarks;
 import io.callstitch.match.operators.DecideCallers;
 import io.callstitch.match.operators.FanOutToBuckets;
 import io.callstitch.match.operators.MatchEdges;
@@ -27,7 +28,8 @@ import org.apache.flink.streaming.api.functions.sink.SinkFunction;
  * <pre>
  * calls.by-ip --marks become watermarks per partition--> fan out to (ip, bucket) keys
  *   --keyBy (ip, bucket)--> match edges when the bucket closes
- *   --keyBy ip--> pick best parents with the ip's model, bucket by bucket --> calls.edges (key: call id)
+ *   --keyBy ip--> pick best parents with the ip's model, bucket by bucket
+  --> progress marks into every partition --> calls.edges (key: call id)
  * </pre>
  */
 public final class MatchJob {
@@ -40,7 +42,7 @@ public final class MatchJob {
     /** Adds the job with its real Kafka ends to {@code env}; fails when a topic is missing. */
     public static void pipeline(StreamExecutionEnvironment env, MatchOptions options) throws UsageException {
         int inputPartitions = KafkaTopics.partitionCount(options.kafka, options.inputTopic);
-        KafkaTopics.partitionCount(options.kafka, options.outputTopic);
+        int outputPartitions = KafkaTopics.partitionCount(options.kafka, options.outputTopic);
         KafkaTopics.partitionCount(options.kafka, options.deadLetterTopic);
         KafkaEnds.configure(env, options.kafka);
 
@@ -50,17 +52,25 @@ public final class MatchJob {
 
         build(byIp,
                 KafkaEnds.sink(options.kafka, options.outputTopic,
-                        new AvroKafkaSerializer<>(options.outputTopic, EdgePiece.class, piece -> piece.getCall().getId())),
-                options.buckets, options.callers)
+                        new AvroKafkaSerializer<>(options.outputTopic, EdgePiece.class, piece -> piece.getCall().getId(),
+                                AppendProgressMarks::partitionOf)),
+                options.buckets, options.callers, outputPartitions)
                 // the Kafka sink's transactional ids derive from its task name: naming the topic keeps two
                 // deployments that write to different topics from fencing each other's transactions
                 .name("Write edge pieces to " + options.outputTopic);
     }
 
-    /** The whole job between its ends: calls by ip carrying watermarks in, edge pieces out. */
+    /**
+     * The whole job between its ends: calls by ip carrying watermarks in, edge pieces out, with a progress
+     * mark per output partition after each bucket's worth of watermark ({@link AppendProgressMarks}).
+     */
     public static DataStreamSink<EdgePiece> build(DataStream<ByIpRecord> byIp, SinkFunction<EdgePiece> sink, Buckets buckets,
-            ModelSettings callers) {
-        return match(byIp, buckets, callers).addSink(sink).uid("match-sink").name("Write edge pieces");
+            ModelSettings callers, int outputPartitions) {
+        return match(byIp, buckets, callers)
+                .transform("Append progress marks", new AvroTypeInfo<>(EdgePiece.class),
+                        new AppendProgressMarks(outputPartitions, buckets.bucketMs()))
+                .uid("match-progress-marks")
+                .addSink(sink).uid("match-sink").name("Write edge pieces");
     }
 
     /** The operators of job-match without Kafka, for the file mode and tests. */

@@ -24,11 +24,11 @@ class MatchJobUidsTest {
     void everyOperatorAndSinkHasAUid() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         MatchJob.build(env.fromCollection(List.of(), new AvroTypeInfo<>(ByIpRecord.class)).uid("match-source"),
-                new DiscardingSink<>(), new Buckets(1000, 20_000), MatchOptions.defaultCallers());
+                new DiscardingSink<>(), new Buckets(1000, 20_000), MatchOptions.defaultCallers(), 5);
         Set<String> uids = new TreeSet<>();
         for (StreamNode node : env.getStreamGraph("uids", false).getStreamNodes()) {
             uids.add(String.valueOf(node.getTransformationUID()));
         }
-        assertEquals(Set.of("match-source", "match-fan-out", "match-edges", "match-callers", "match-sink"), uids);
+        assertEquals(Set.of("match-source", "match-fan-out", "match-edges", "match-callers", "match-progress-marks", "match-sink"), uids);
     }
 }

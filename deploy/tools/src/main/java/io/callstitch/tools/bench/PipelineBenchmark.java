@@ -475,7 +475,10 @@ public final class PipelineBenchmark {
             return record.getCall() == null ? null : record.getCall().getId();
         });
         AvroBytes<EdgePiece> edge = new AvroBytes<>(EdgePiece.class);
-        Map<String, Long> matched = lastAppend(prefix + ".edges", bytes -> edge.decode(bytes).getCall().getId());
+        Map<String, Long> matched = lastAppend(prefix + ".edges", bytes -> {
+            EdgePiece piece = edge.decode(bytes);
+            return piece.getRole() == Role.MARK ? null : piece.getCall().getId();
+        });
         List<Long> rekey = new ArrayList<>();
         List<Long> match = new ArrayList<>();
         List<Long> assemble = new ArrayList<>();
@@ -723,7 +726,6 @@ public final class PipelineBenchmark {
         return record.key() == null || record.key().length == 0;
     }
 
-    /** Every call once, with the lists of the brute force and status OK. */
     /** A run's stitched output against the brute force, one record at a time: every call once, its lists, status OK. */
     static final class OutputCheck {
         private final Workload workload;
