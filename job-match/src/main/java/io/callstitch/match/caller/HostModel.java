@@ -468,8 +468,9 @@ final class HostModel {
     }
 
     /**
-     * Adds a model written by {@link #write}, its counts multiplied by {@code share} (1 / the number of
-     * copies merged after a rescale; 1 when a subtask takes its own copy back).
+     * Adds a model written by {@link #write}, its counts multiplied by {@code share} (1 when the host is
+     * in one copy, as it is whenever the state was written by one model per host; 1 / n for n copies in
+     * state from before, when each subtask learned its own).
      */
     void addWritten(DataInput in, double share, KindBudget budget, int format) throws IOException {
         double writtenScale = in.readDouble();

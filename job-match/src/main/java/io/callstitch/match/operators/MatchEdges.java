@@ -52,6 +52,9 @@ import org.apache.flink.util.Collector;
 public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall, ClosedBucket> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
+    /** The operator state that held each subtask's caller models before {@link DecideCallers} did. */
+    static final String OLD_CALLER_MODELS = "caller-models";
+
     private final Buckets buckets;
     private transient ListState<long[]> timeSettingsState;
     private transient ListState<Call> children;
@@ -97,6 +100,11 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         for (long[] restored : timeSettingsState.get()) {
             refuseOtherTimeSettings(restored[0], restored[1]);
         }
+        // state of a version whose subtasks each learned their own caller models here: the models are
+        // DecideCallers' now, and these copies would otherwise be carried, as union state, into every
+        // checkpoint after, n times over after each restore
+        context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>(OLD_CALLER_MODELS, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)).clear();
     }
 
     /**
