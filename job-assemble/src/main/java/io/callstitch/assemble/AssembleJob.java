@@ -46,11 +46,13 @@ public final class AssembleJob {
         KafkaTopics.partitionCount(options.kafka, options.outputTopic);
         KafkaTopics.partitionCount(options.kafka, options.deadLetterTopic);
         KafkaEnds.configure(env, options.kafka);
-        DataStream<EdgePiece> pieces = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic,
+        DataStream<EdgePiece> read = KafkaEnds.decodedSource(env, options.kafka, options.inputTopic,
                 KafkaEnds.readers(env, options.kafka, inputPartitions), EdgePiece.class,
-                progressOfJobMatch(options.timing.timeoutMs), JOB_NAME, "assemble", options.deadLetterTopic, "Read edge pieces")
-                // job-match's progress marks have moved the watermark in the reader; they are no call's piece
-                .filter(piece -> piece.getRole() != Role.MARK).uid("assemble-drop-marks").name("Drop progress marks");
+                progressOfJobMatch(options.timing.timeoutMs), JOB_NAME, "assemble", options.deadLetterTopic, "Read edge pieces");
+        // job-match's progress marks have moved the watermark in the reader; they are no call's piece. Chained
+        // to the reader (its parallelism), so the pieces go straight into the shuffle by id, not through one more
+        DataStream<EdgePiece> pieces = read.filter(piece -> piece.getRole() != Role.MARK).setParallelism(read.getParallelism())
+                .uid("assemble-drop-marks").name("Drop progress marks");
         build(pieces, KafkaEnds.sink(options.kafka, options.outputTopic, serializer(options)), options.timing)
                 // the Kafka sink's transactional ids derive from its task name: naming the topic keeps two
                 // deployments that write to different topics from fencing each other's transactions

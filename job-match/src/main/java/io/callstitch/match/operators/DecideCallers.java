@@ -3,7 +3,9 @@ package io.callstitch.match.operators;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import io.callstitch.common.EdgeRule;
 import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.match.ContainmentMatcher;
 import io.callstitch.match.caller.CallerModels;
@@ -33,9 +35,12 @@ import org.apache.flink.util.Collector;
  * Keyed by ip: the one home of each host's caller model. It receives the closed buckets of its ips from
  * {@link MatchEdges}, whichever subtask closed them, and decides them in bucket order on the watermark:
  * bucket b waits for the watermark to reach its close time, which it can only do once every subtask of
- * {@link MatchEdges} has closed b (a bucket is handed on before the watermark that closed it). Each child's
- * best parent is then picked among its candidates with the ip's {@link CallerModels}, which learn from
- * the bucket, and one {@link EdgePiece} is written per call of the bucket. The model of a host sees all its
+ * {@link MatchEdges} has closed b (a bucket is handed on before the watermark that closed it). One sweep
+ * ({@link ContainmentMatcher}) then finds the rule's edges among the bucket's calls and, widened by the
+ * model's slack, each child's candidates; its best parent is picked among them with the ip's
+ * {@link CallerModels}, which learn from the bucket, and one {@link EdgePiece} is written per call of the
+ * bucket. The edges are found here rather than where the bucket closed so that the hand-over carries the
+ * calls only, not every edge's ids (hundreds per call on a hot gateway). The model of a host sees all its
  * buckets, so the best parents are the same at every parallelism.
  *
  * <p>Pieces that are final already (matched after the close, late) are written at once. Every piece
@@ -46,9 +51,10 @@ import org.apache.flink.util.Collector;
  * <p>State: the buckets waiting for the watermark (keyed, by close time; a few at most, since a bucket
  * is handed on as the watermark reaches its close), and the models (union operator state: on a restore,
  * at this or any other parallelism, each subtask keeps the hosts whose ip is keyed to it, whole).
- * Metrics: {@code piecesWritten}, and the gauges {@code callerModelHosts}, {@code callerModelKinds},
- * {@code callerModelKindsRefused}, {@code callerToleranceMsWidest}, {@code callerHostsWithTolerance},
- * {@code callerClockOffsetMsWidest} and {@code callerEdgesWithClockOffset}.
+ * Metrics: {@code piecesWritten}, {@code edgesFound} (the rule's edges found when buckets close), and
+ * the gauges {@code callerModelHosts}, {@code callerModelKinds}, {@code callerModelKindsRefused},
+ * {@code callerToleranceMsWidest}, {@code callerHostsWithTolerance}, {@code callerClockOffsetMsWidest} and
+ * {@code callerEdgesWithClockOffset}.
  */
 public final class DecideCallers extends KeyedProcessFunction<String, ClosedBucket, EdgePiece> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
@@ -59,6 +65,7 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
     private transient ListState<byte[]> callersState;
     private transient MapState<Long, ClosedBucket> waiting;
     private transient Counter piecesWritten;
+    private transient Counter edgesFound;
     private transient int subtask;
     private transient int subtasks;
 
@@ -74,6 +81,7 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
         waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("closed-buckets", Types.LONG,
                 new AvroTypeInfo<>(ClosedBucket.class)));
         piecesWritten = getRuntimeContext().getMetricGroup().counter("piecesWritten");
+        edgesFound = getRuntimeContext().getMetricGroup().counter("edgesFound");
         getRuntimeContext().getMetricGroup().gauge("callerModelHosts", (Gauge<Integer>) () -> callers.hosts());
         getRuntimeContext().getMetricGroup().gauge("callerModelKinds", (Gauge<Integer>) () -> callers.kinds());
         getRuntimeContext().getMetricGroup().gauge("callerModelKindsRefused", (Gauge<Long>) () -> callers.refusedKinds());
@@ -135,10 +143,38 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
         waiting.remove(timestamp);
         List<Call> children = bucket.getChildren();
         List<Call> parents = bucket.getParents();
+        String ip = bucket.getIp();
+        boolean pick = !children.isEmpty() && callerSettings.enabled;
+        // one sweep finds the rule's edges and, widened by the model's slack, the best parents' candidates
+        long slack = pick ? callers.slackFor(ip) : 0;
+        List<List<String>> parentIds = emptyLists(children.size());
+        List<List<String>> childIds = emptyLists(parents.size());
+        List<IntList> candidates = new ArrayList<>(pick ? children.size() : 0);
+        for (int c = 0; pick && c < children.size(); c++) {
+            candidates.add(new IntList());
+        }
+        ContainmentMatcher.match(parents, children, slack, (p, c) -> {
+            if (pick) {
+                candidates.get(c).add(p);
+            }
+            if (slack == 0 || EdgeRule.contains(parents.get(p), children.get(c))) {
+                parentIds.get(c).add(parents.get(p).getId());
+                childIds.get(p).add(children.get(c).getId());
+            }
+        });
+        long edges = 0;
+        for (List<String> ids : parentIds) {
+            edges += ids.size();
+            sortIds(ids);
+        }
+        for (List<String> ids : childIds) {
+            sortIds(ids);
+        }
+        edgesFound.inc(edges);
         CallerModels.Choice[] choices = new CallerModels.Choice[children.size()];
         Arrays.fill(choices, CallerModels.Choice.NONE);
-        if (!children.isEmpty() && callerSettings.enabled) {
-            choices = decide(bucket.getIp(), bucket.getBucket(), timestamp, parents, children);
+        if (pick) {
+            choices = decide(ip, bucket.getBucket(), timestamp, parents, children, candidates);
         }
         List<List<String>> bestChildrenOf = new ArrayList<>(parents.size());
         for (int p = 0; p < parents.size(); p++) {
@@ -153,24 +189,20 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
                 bestParent = parents.get(choice.parentIndex).getId();
                 confidence = choice.confidence;
             }
-            write(piece(children.get(c), Role.CHILD, bucket.getBucket(), bucket.getParentIds().get(c), timestamp, bestParent, confidence,
+            write(piece(children.get(c), Role.CHILD, bucket.getBucket(), parentIds.get(c), timestamp, bestParent, confidence,
                     List.of()), out);
         }
         for (int p = 0; p < parents.size(); p++) {
             List<String> bestChildren = bestChildrenOf.get(p);
             bestChildren.sort(null);
-            write(piece(parents.get(p), Role.PARENT, bucket.getBucket(), bucket.getChildIds().get(p), timestamp, null, null, bestChildren),
+            write(piece(parents.get(p), Role.PARENT, bucket.getBucket(), childIds.get(p), timestamp, null, null, bestChildren),
                     out);
         }
     }
 
     /** The best parents of one closed bucket of host {@code ip}, among candidates widened by the model's slack. */
-    private CallerModels.Choice[] decide(String ip, long bucket, long closedAtMs, List<Call> parents, List<Call> children) {
-        List<IntList> candidates = new ArrayList<>(children.size());
-        for (int c = 0; c < children.size(); c++) {
-            candidates.add(new IntList());
-        }
-        ContainmentMatcher.match(parents, children, callers.slackFor(ip), (p, c) -> candidates.get(c).add(p));
+    private CallerModels.Choice[] decide(String ip, long bucket, long closedAtMs, List<Call> parents, List<Call> children,
+            List<IntList> candidates) {
         List<int[]> candidatesOf = new ArrayList<>(children.size());
         for (IntList list : candidates) {
             candidatesOf.add(list.toArray());
@@ -187,6 +219,20 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
         // the constructor, not the builder: a builder validates and copies every field, once per piece
         return new EdgePiece(call, role, bucket, ids, buckets.pieces(call), false, buckets.isOverMaxLatency(call), writtenAtMs,
                 subtask, subtasks, bestParent, confidence, bestChildren, false);
+    }
+
+    private static List<List<String>> emptyLists(int count) {
+        List<List<String>> lists = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            lists.add(new ArrayList<>());
+        }
+        return lists;
+    }
+
+    private static void sortIds(List<String> ids) {
+        if (ids.size() > 1) {
+            Collections.sort(ids);
+        }
     }
 
     private void write(EdgePiece piece, Collector<EdgePiece> out) {

@@ -6,7 +6,6 @@ import java.util.List;
 import io.callstitch.common.EdgeRule;
 import io.callstitch.match.BucketedCall;
 import io.callstitch.common.EdgeRule.Buckets;
-import io.callstitch.match.ContainmentMatcher;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.ClosedBucket;
 import io.callstitch.schema.EdgePiece;
@@ -29,10 +28,9 @@ import org.apache.flink.util.Collector;
  * Keyed by (ip, bucket). Buffers the calls that look for parents here (children: src_ip is the ip and
  * start in the bucket) and the calls that look for children here (parents: dst_ip is the ip and the
  * interval overlaps the bucket). When the watermark reaches the bucket's close time
- * ({@link Buckets#closesAt}), every on-time call of the bucket has arrived: it finds all the rule's edges
- * at once with {@link ContainmentMatcher} and hands the bucket, its calls and their edges, to
- * {@link DecideCallers}, keyed by ip, which picks the best parents with the ip's one model and writes the
- * pieces. The bucket's state is dropped whole.
+ * ({@link Buckets#closesAt}), every on-time call of the bucket has arrived: it hands the bucket's calls to
+ * {@link DecideCallers}, keyed by ip, which finds all the rule's edges among them at once, picks the best
+ * parents with the ip's one model and writes the pieces.
  *
  * <p>A closed bucket's calls are kept for the grace ({@link Buckets#forgetsAt}). A call arriving after
  * the close but within the grace is matched against them at once, exactly; its piece and an amending
@@ -46,8 +44,9 @@ import org.apache.flink.util.Collector;
  * operator state, so the gauge survives restarts; after a rescale the sum over subtasks stays exact).
  * B and L are kept in operator state too, and a restore with other ones is refused: they decide the
  * keys and piece counts of the calls in flight.
- * Metrics: {@code edgesFound}, {@code lateCalls}, {@code overMaxLatencyCalls}, {@code bucketsClosed},
- * {@code callsMatchedAfterClose}, {@code amendmentsWritten}, and the gauge {@code bufferedCalls}.
+ * Metrics: {@code edgesFound} (of calls matched after the close; DecideCallers counts those found at the
+ * close), {@code lateCalls}, {@code overMaxLatencyCalls}, {@code bucketsClosed}, {@code callsMatchedAfterClose},
+ * {@code amendmentsWritten}, and the gauge {@code bufferedCalls}.
  */
 public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall, ClosedBucket> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
@@ -210,23 +209,9 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             buffered -= bucketChildren.size() + bucketParents.size();
             return;
         }
-        List<List<String>> parentsOf = emptyLists(bucketChildren.size());
-        List<List<String>> childrenOf = emptyLists(bucketParents.size());
-        ContainmentMatcher.match(bucketParents, bucketChildren, (p, c) -> {
-            parentsOf.get(c).add(bucketParents.get(p).getId());
-            childrenOf.get(p).add(bucketChildren.get(c).getId());
-        });
-        long edges = 0;
-        for (List<String> ids : parentsOf) {
-            edges += ids.size();
-            sortIds(ids);
-        }
-        for (List<String> ids : childrenOf) {
-            sortIds(ids);
-        }
-        edgesFound.inc(edges);
+        // the edges are found where the bucket is decided, in the same sweep as the best parents' candidates
         String ip = ipOfKey(ctx.getCurrentKey());
-        out.collect(new ClosedBucket(ip, bucket, bucketChildren, bucketParents, parentsOf, childrenOf, List.of()));
+        out.collect(new ClosedBucket(ip, bucket, bucketChildren, bucketParents, List.of()));
         bucketsClosed.inc();
         if (buckets.forgetsAt(bucket) > timestamp) {
             ctx.timerService().registerEventTimeTimer(buckets.forgetsAt(bucket));
@@ -265,7 +250,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     }
 
     private static ClosedBucket readyPieces(String ip, long bucket, List<EdgePiece> ready) {
-        return new ClosedBucket(ip, bucket, List.of(), List.of(), List.of(), List.of(), ready);
+        return new ClosedBucket(ip, bucket, List.of(), List.of(), ready);
     }
 
     private static List<Call> toList(Iterable<Call> calls) {
@@ -276,14 +261,6 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             }
         }
         return list;
-    }
-
-    private static List<List<String>> emptyLists(int count) {
-        List<List<String>> lists = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            lists.add(new ArrayList<>());
-        }
-        return lists;
     }
 
     /** What the {@code bufferedCalls} gauge reads. */
