@@ -3,7 +3,10 @@ package io.callstitch.match.operators;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.List;
 import io.callstitch.common.EdgeRule;
 import io.callstitch.common.EdgeRule.Buckets;
@@ -16,10 +19,7 @@ import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.Role;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -48,10 +48,14 @@ import org.apache.flink.util.Collector;
  * which subtask of how many wrote it: job-assemble's event time, which drives its safety net, is the
  * slowest subtask's progress.
  *
- * <p>State: the buckets waiting for the watermark (keyed, by close time; a few at most, since a bucket
- * is handed on as the watermark reaches its close), and the models (union operator state: on a restore,
- * at this or any other parallelism, each subtask keeps the hosts whose ip is keyed to it, whole).
- * Metrics: {@code piecesWritten}, {@code edgesFound} (the rule's edges found when buckets close), and
+ * <p>State: the buckets waiting for the watermark, and the models. A bucket waits a watermark step or
+ * two (it is handed on as the watermark reaches its close), so the waiting buckets are few and held on
+ * the heap, written to union operator state at each checkpoint; as keyed state on RocksDB each bucket,
+ * all its calls, would be written and read back once more. On a restore, at this or any other
+ * parallelism, each subtask keeps the waiting buckets and the models (each host whole) whose ip is keyed
+ * to it; the buckets' timers are keyed state and land on that subtask too.
+ * Metrics: {@code piecesWritten}, {@code edgesFound} (the rule's edges found when buckets close), the gauge
+ * {@code bucketsWaiting}, and
  * the gauges {@code callerModelHosts}, {@code callerModelKinds}, {@code callerModelKindsRefused},
  * {@code callerToleranceMsWidest}, {@code callerHostsWithTolerance}, {@code callerClockOffsetMsWidest} and
  * {@code callerEdgesWithClockOffset}.
@@ -63,7 +67,10 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
     private final ModelSettings callerSettings;
     private transient CallerModels callers;
     private transient ListState<byte[]> callersState;
-    private transient MapState<Long, ClosedBucket> waiting;
+    /** The closed buckets waiting for the watermark, by ip, then close time: on the heap, see the class doc. */
+    private transient Map<String, TreeMap<Long, ClosedBucket>> waiting;
+    private transient int waitingCount;
+    private transient ListState<ClosedBucket> waitingState;
     private transient Counter piecesWritten;
     private transient Counter edgesFound;
     private transient int subtask;
@@ -78,9 +85,8 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
     public void open(Configuration parameters) {
         subtask = getRuntimeContext().getIndexOfThisSubtask();
         subtasks = getRuntimeContext().getNumberOfParallelSubtasks();
-        waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("closed-buckets", Types.LONG,
-                new AvroTypeInfo<>(ClosedBucket.class)));
         piecesWritten = getRuntimeContext().getMetricGroup().counter("piecesWritten");
+        getRuntimeContext().getMetricGroup().gauge("bucketsWaiting", (Gauge<Integer>) () -> waitingCount);
         edgesFound = getRuntimeContext().getMetricGroup().counter("edgesFound");
         getRuntimeContext().getMetricGroup().gauge("callerModelHosts", (Gauge<Integer>) () -> callers.hosts());
         getRuntimeContext().getMetricGroup().gauge("callerModelKinds", (Gauge<Integer>) () -> callers.kinds());
@@ -105,7 +111,24 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
             // the first 8 bytes say which subtask of how many wrote the copy, for a reader of the state
             copies.add(Arrays.copyOfRange(copy, 8, copy.length));
         }
-        callers.restore(copies, ip -> KeyGroupRangeAssignment.assignKeyToParallelOperator(ip, maxParallelism, of) == me);
+        Predicate<String> keyedHere = ip -> KeyGroupRangeAssignment.assignKeyToParallelOperator(ip, maxParallelism, of) == me;
+        callers.restore(copies, keyedHere);
+        // the same for the buckets that were waiting: each is taken by the subtask its ip is keyed to, whose
+        // keyed state holds the bucket's timer
+        waitingState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("waiting-buckets", new AvroTypeInfo<>(ClosedBucket.class)));
+        waiting = new HashMap<>();
+        waitingCount = 0;
+        for (ClosedBucket bucket : waitingState.get()) {
+            if (keyedHere.test(bucket.getIp())) {
+                wait(bucket);
+            }
+        }
+    }
+
+    private void wait(ClosedBucket bucket) {
+        waiting.computeIfAbsent(bucket.getIp(), ip -> new TreeMap<>()).put(buckets.closesAt(bucket.getBucket()), bucket);
+        waitingCount++;
     }
 
     @Override
@@ -113,6 +136,11 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
         byte[] models = callers.snapshot();
         byte[] copy = ByteBuffer.allocate(8 + models.length).putInt(subtask).putInt(subtasks).put(models).array();
         callersState.update(List.of(copy));
+        List<ClosedBucket> all = new ArrayList<>(waitingCount);
+        for (TreeMap<Long, ClosedBucket> ofIp : waiting.values()) {
+            all.addAll(ofIp.values());
+        }
+        waitingState.update(all);
     }
 
     @Override
@@ -129,26 +157,33 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
             }
             return;
         }
-        long closesAt = buckets.closesAt(in.getBucket());
-        waiting.put(closesAt, in);
-        ctx.timerService().registerEventTimeTimer(closesAt);
+        wait(in);
+        ctx.timerService().registerEventTimeTimer(buckets.closesAt(in.getBucket()));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EdgePiece> out) throws Exception {
-        ClosedBucket bucket = waiting.get(timestamp);
+        TreeMap<Long, ClosedBucket> ofIp = waiting.get(ctx.getCurrentKey());
+        ClosedBucket bucket = ofIp == null ? null : ofIp.remove(timestamp);
         if (bucket == null) {
             return;
         }
-        waiting.remove(timestamp);
+        waitingCount--;
+        if (ofIp.isEmpty()) {
+            waiting.remove(ctx.getCurrentKey());
+        }
         List<Call> children = bucket.getChildren();
         List<Call> parents = bucket.getParents();
         String ip = bucket.getIp();
         boolean pick = !children.isEmpty() && callerSettings.enabled;
         // one sweep finds the rule's edges and, widened by the model's slack, the best parents' candidates
         long slack = pick ? callers.slackFor(ip) : 0;
-        List<List<String>> parentIds = emptyLists(children.size());
-        List<List<String>> childIds = emptyLists(parents.size());
+        // the id lists are sorted as ranks (ints) rather than as strings: sorting the ids of every edge was
+        // the largest item of this work on a hot gateway, hundreds of ids per call
+        int[] parentRank = ranksById(parents);
+        int[] childRank = ranksById(children);
+        IntList[] parentRanksOf = intLists(children.size());
+        IntList[] childRanksOf = intLists(parents.size());
         List<IntList> candidates = new ArrayList<>(pick ? children.size() : 0);
         for (int c = 0; pick && c < children.size(); c++) {
             candidates.add(new IntList());
@@ -158,17 +193,15 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
                 candidates.get(c).add(p);
             }
             if (slack == 0 || EdgeRule.contains(parents.get(p), children.get(c))) {
-                parentIds.get(c).add(parents.get(p).getId());
-                childIds.get(p).add(children.get(c).getId());
+                parentRanksOf[c].add(parentRank[p]);
+                childRanksOf[p].add(childRank[c]);
             }
         });
+        List<List<String>> parentIds = idsByRank(parentRanksOf, parents, parentRank);
+        List<List<String>> childIds = idsByRank(childRanksOf, children, childRank);
         long edges = 0;
         for (List<String> ids : parentIds) {
             edges += ids.size();
-            sortIds(ids);
-        }
-        for (List<String> ids : childIds) {
-            sortIds(ids);
         }
         edgesFound.inc(edges);
         CallerModels.Choice[] choices = new CallerModels.Choice[children.size()];
@@ -221,18 +254,45 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
                 subtask, subtasks, bestParent, confidence, bestChildren, false);
     }
 
-    private static List<List<String>> emptyLists(int count) {
-        List<List<String>> lists = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            lists.add(new ArrayList<>());
+    /** Each call's rank in id order. */
+    private static int[] ranksById(List<Call> calls) {
+        Integer[] byId = new Integer[calls.size()];
+        for (int i = 0; i < byId.length; i++) {
+            byId[i] = i;
+        }
+        Arrays.sort(byId, (a, b) -> calls.get(a).getId().compareTo(calls.get(b).getId()));
+        int[] rank = new int[byId.length];
+        for (int r = 0; r < byId.length; r++) {
+            rank[byId[r]] = r;
+        }
+        return rank;
+    }
+
+    /** The ids of each list of ranks into {@code calls}, sorted: the ranks sorted, then looked up. */
+    private static List<List<String>> idsByRank(IntList[] ranksOf, List<Call> calls, int[] rankOf) {
+        String[] idOfRank = new String[calls.size()];
+        for (int i = 0; i < idOfRank.length; i++) {
+            idOfRank[rankOf[i]] = calls.get(i).getId();
+        }
+        List<List<String>> lists = new ArrayList<>(ranksOf.length);
+        for (IntList ranks : ranksOf) {
+            int[] sorted = ranks.toArray();
+            Arrays.sort(sorted);
+            List<String> ids = new ArrayList<>(sorted.length);
+            for (int rank : sorted) {
+                ids.add(idOfRank[rank]);
+            }
+            lists.add(ids);
         }
         return lists;
     }
 
-    private static void sortIds(List<String> ids) {
-        if (ids.size() > 1) {
-            Collections.sort(ids);
+    private static IntList[] intLists(int count) {
+        IntList[] lists = new IntList[count];
+        for (int i = 0; i < count; i++) {
+            lists[i] = new IntList();
         }
+        return lists;
     }
 
     private void write(EdgePiece piece, Collector<EdgePiece> out) {
@@ -257,6 +317,11 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
         int[] toArray() {
             return Arrays.copyOf(values, size);
         }
+    }
+
+    /** How many closed buckets wait for the watermark here. */
+    int waitingBucketsForTests() {
+        return waitingCount;
     }
 
     /** The best-parent models of this subtask. */

@@ -80,8 +80,13 @@ final class MatchOperators implements AutoCloseable {
         return decide.extractOutputValues();
     }
 
+    /** Keyed state entries of both, and the closed buckets DecideCallers holds on the heap. */
     int numKeyedStateEntries() {
-        return match.numKeyedStateEntries() + decide.numKeyedStateEntries();
+        return match.numKeyedStateEntries() + decide.numKeyedStateEntries() + decideCallers().waitingBucketsForTests();
+    }
+
+    private DecideCallers decideCallers() {
+        return (DecideCallers) ((KeyedProcessOperator<?, ?, ?>) decide.getOperator()).getUserFunction();
     }
 
     int numEventTimeTimers() {
@@ -97,7 +102,7 @@ final class MatchOperators implements AutoCloseable {
     }
 
     CallerModels models() {
-        return ((DecideCallers) ((KeyedProcessOperator<?, ?, ?>) decide.getOperator()).getUserFunction()).callerModelsForTests();
+        return decideCallers().callerModelsForTests();
     }
 
     @Override
