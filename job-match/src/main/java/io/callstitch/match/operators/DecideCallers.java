@@ -178,12 +178,7 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
         boolean pick = !children.isEmpty() && callerSettings.enabled;
         // one sweep finds the rule's edges and, widened by the model's slack, the best parents' candidates
         long slack = pick ? callers.slackFor(ip) : 0;
-        // the id lists are sorted as ranks (ints) rather than as strings: sorting the ids of every edge was
-        // the largest item of this work on a hot gateway, hundreds of ids per call
-        int[] parentRank = ranksById(parents);
-        int[] childRank = ranksById(children);
-        IntList[] parentRanksOf = intLists(children.size());
-        IntList[] childRanksOf = intLists(parents.size());
+        IntList[] parentsOf = intLists(children.size());
         List<IntList> candidates = new ArrayList<>(pick ? children.size() : 0);
         for (int c = 0; pick && c < children.size(); c++) {
             candidates.add(new IntList());
@@ -193,12 +188,36 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
                 candidates.get(c).add(p);
             }
             if (slack == 0 || EdgeRule.contains(parents.get(p), children.get(c))) {
-                parentRanksOf[c].add(parentRank[p]);
-                childRanksOf[p].add(childRank[c]);
+                parentsOf[c].add(p);
             }
         });
-        List<List<String>> parentIds = idsByRank(parentRanksOf, parents, parentRank);
-        List<List<String>> childIds = idsByRank(childRanksOf, children, childRank);
+        // the id lists come out sorted with no sort per list (sorting every edge's ids was the largest item
+        // of this work on a hot gateway, hundreds per call): visiting the children in id order gives each
+        // parent its children in id order, and visiting the parents in id order then gives each child its
+        // parents in id order
+        IntList[] childrenOf = intLists(parents.size());
+        for (int c : inIdOrder(children)) {
+            for (int i = 0; i < parentsOf[c].size; i++) {
+                childrenOf[parentsOf[c].values[i]].add(c);
+            }
+        }
+        List<List<String>> parentIds = new ArrayList<>(children.size());
+        for (IntList of : parentsOf) {
+            parentIds.add(new ArrayList<>(of.size));
+        }
+        List<List<String>> childIds = new ArrayList<>(parents.size());
+        for (int p = 0; p < parents.size(); p++) {
+            childIds.add(new ArrayList<>(childrenOf[p].size));
+        }
+        for (int p : inIdOrder(parents)) {
+            String parentId = parents.get(p).getId();
+            List<String> ids = childIds.get(p);
+            for (int i = 0; i < childrenOf[p].size; i++) {
+                int c = childrenOf[p].values[i];
+                ids.add(children.get(c).getId());
+                parentIds.get(c).add(parentId);
+            }
+        }
         long edges = 0;
         for (List<String> ids : parentIds) {
             edges += ids.size();
@@ -254,37 +273,18 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
                 subtask, subtasks, bestParent, confidence, bestChildren, false);
     }
 
-    /** Each call's rank in id order. */
-    private static int[] ranksById(List<Call> calls) {
+    /** The indexes of {@code calls} in id order. */
+    private static int[] inIdOrder(List<Call> calls) {
         Integer[] byId = new Integer[calls.size()];
         for (int i = 0; i < byId.length; i++) {
             byId[i] = i;
         }
         Arrays.sort(byId, (a, b) -> calls.get(a).getId().compareTo(calls.get(b).getId()));
-        int[] rank = new int[byId.length];
-        for (int r = 0; r < byId.length; r++) {
-            rank[byId[r]] = r;
+        int[] order = new int[byId.length];
+        for (int i = 0; i < byId.length; i++) {
+            order[i] = byId[i];
         }
-        return rank;
-    }
-
-    /** The ids of each list of ranks into {@code calls}, sorted: the ranks sorted, then looked up. */
-    private static List<List<String>> idsByRank(IntList[] ranksOf, List<Call> calls, int[] rankOf) {
-        String[] idOfRank = new String[calls.size()];
-        for (int i = 0; i < idOfRank.length; i++) {
-            idOfRank[rankOf[i]] = calls.get(i).getId();
-        }
-        List<List<String>> lists = new ArrayList<>(ranksOf.length);
-        for (IntList ranks : ranksOf) {
-            int[] sorted = ranks.toArray();
-            Arrays.sort(sorted);
-            List<String> ids = new ArrayList<>(sorted.length);
-            for (int rank : sorted) {
-                ids.add(idOfRank[rank]);
-            }
-            lists.add(ids);
-        }
-        return lists;
+        return order;
     }
 
     private static IntList[] intLists(int count) {
