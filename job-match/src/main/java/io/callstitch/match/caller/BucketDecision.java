@@ -130,58 +130,72 @@ final class BucketDecision {
             order[rank] = childOrder[rank];
         }
         Arrays.sort(order, (x, y) -> sureness[x] != sureness[y] ? Double.compare(sureness[y], sureness[x]) : Integer.compare(idRank[x], idRank[y]));
-        // per parent and callee: the children of that kind given to the parent so far in this bucket
+        // per parent and callee: the children of that kind given to the parent so far in this bucket (null
+        // while it has none)
         int[][] given = new int[parents.size()][];
         double[][] posteriors = new double[children.size()][];
+        int[] pickOf = new int[children.size()];
         for (int c : order) {
-            int[] cands = candidates[c];
-            if (cands.length == 0) {
+            pickOf[c] = candidates[c].length == 0 ? -1 : pick(c, terms, given, aloneOf[c], posteriors);
+            if (pickOf[c] >= 0) {
+                int parent = candidates[c][pickOf[c]];
+                if (given[parent] == null) {
+                    given[parent] = new int[calleeNames.length];
+                }
+                given[parent][calleeOf[c]]++;
+            }
+        }
+        for (int c = 0; c < children.size(); c++) {
+            if (pickOf[c] < 0) {
                 choices[c] = CallerModels.Choice.NONE;
                 continue;
             }
-            int x = calleeOf[c];
-            // the shares alone, moved only for candidates already given children of this kind (most are
-            // not): reweighed by their kind's factor for the slot, a multiplication, no exp
-            double[] alone = aloneOf[c];
-            double[] weights = alone;
-            double total = 1;
-            HostModel.Terms[] ofCallee = terms[x];
-            for (int i = 0; i < cands.length; i++) {
-                int[] slots = given[cands[i]];
-                double factor = slots == null ? 1 : ofCallee[callerOf[cands[i]]].slotFactor(slots[x]);
-                if (factor != 1) {
-                    if (weights == alone) {
-                        weights = alone.clone();
-                    }
-                    weights[i] = alone[i] * factor;
-                    total += weights[i] - alone[i];
-                }
-            }
-            int best = 0;
-            for (int i = 1; i < cands.length; i++) {
-                // the larger share wins; on a tie the tighter parent, then the one given first
-                if (weights[i] > weights[best]
-                        || (weights[i] == weights[best] && parents.get(cands[i]).getLatencyMsec() < parents.get(cands[best]).getLatencyMsec())) {
-                    best = i;
-                }
-            }
-            if (weights != alone) {
-                for (int i = 0; i < weights.length; i++) {
-                    weights[i] /= total;
-                }
-            }
-            posteriors[c] = weights;
-            int picked = cands[best];
-            if (given[picked] == null) {
-                given[picked] = new int[calleeNames.length];
-            }
-            given[picked][x]++;
             // the confidence is the pick's share scored alone: given the children before it, a sibling's parent
             // may be all but certain, but only as certain as those earlier picks were
-            double confidence = Math.min(weights[best], alone[best]);
-            choices[c] = new CallerModels.Choice(picked, Math.round(confidence * 10_000) / 10_000.0);
+            double confidence = Math.min(posteriors[c][pickOf[c]], aloneOf[c][pickOf[c]]);
+            choices[c] = new CallerModels.Choice(candidates[c][pickOf[c]], Math.round(confidence * 10_000) / 10_000.0);
         }
         return posteriors;
+    }
+
+    /**
+     * Child {@code c}'s pick (an index into its candidates) given the children its candidates were given:
+     * the shares alone, moved only for candidates already given children (most are not), reweighed by
+     * their kind's factor, a multiplication, no exp. Its posterior goes into {@code posteriors}.
+     */
+    private int pick(int c, HostModel.Terms[][] terms, int[][] given, double[] alone, double[][] posteriors) {
+        int[] cands = candidates[c];
+        int x = calleeOf[c];
+        double[] weights = alone;
+        double total = 1;
+        HostModel.Terms[] ofCallee = terms[x];
+        for (int i = 0; i < cands.length; i++) {
+            int[] slots = given[cands[i]];
+            // another of this kind: the fan-out; a first of this kind beside children of other kinds: the companion
+            double factor = slots == null ? 1 : slots[x] > 0 ? ofCallee[callerOf[cands[i]]].slotFactor(slots[x]) : ofCallee[callerOf[cands[i]]].companionFactor;
+            if (factor != 1) {
+                if (weights == alone) {
+                    weights = alone.clone();
+                }
+                weights[i] = alone[i] * factor;
+                total += weights[i] - alone[i];
+            }
+        }
+        int best = 0;
+        for (int i = 1; i < cands.length; i++) {
+            // the larger share wins; on a tie the tighter parent, then the one given first
+            if (weights[i] > weights[best]
+                    || (weights[i] == weights[best] && parents.get(cands[i]).getLatencyMsec() < parents.get(cands[best]).getLatencyMsec())) {
+                best = i;
+            }
+        }
+        if (weights != alone) {
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] /= total;
+            }
+        }
+        posteriors[c] = weights;
+        return best;
     }
 
     /** Turns {@code scores} into their softmax, in place. */
@@ -217,9 +231,17 @@ final class BucketDecision {
                 continue;
             }
             String caller = callerNames[callerOf[p]];
+            int all = 0;
+            for (int x = 0; x < calleeNames.length; x++) {
+                all += picked[p][x];
+            }
             for (String callee : model.calleesOf(caller)) {
                 Integer x = calleeIndex.get(callee);
-                model.learnFanOut(caller, callee, x == null ? 0 : picked[p][x]);
+                int ofThis = x == null ? 0 : picked[p][x];
+                model.learnFanOut(caller, callee, ofThis);
+                if (all > ofThis) {
+                    model.learnWithOthers(caller, callee, ofThis > 0);
+                }
             }
         }
     }

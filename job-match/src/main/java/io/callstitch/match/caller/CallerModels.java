@@ -37,8 +37,8 @@ public final class CallerModels {
     private static final int WARM_UP_ROUNDS = 4;
     private static final double WARM_UP_CHILDREN = 2000;
     private static final int WARM_UP_BUCKET_CHILDREN = 20;
-    /** The snapshot's format: 2 added each kind's fan-out. */
-    private static final int FORMAT = 2;
+    /** The snapshot's format: 2 added each kind's fan-out, 3 the parents with children of other kinds. */
+    private static final int FORMAT = 3;
     /** Nearby pairs one bucket may vote with for clock offsets. */
     private static final int OFFSET_PAIRS_PER_BUCKET = 5000;
 

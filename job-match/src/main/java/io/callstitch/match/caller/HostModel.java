@@ -65,6 +65,11 @@ final class HostModel {
         final double[] end = new double[TimingBins.COUNT];
         /** Parents counted by how many children of this kind were picked for them in the bucket that counts them. */
         final double[] fanOut = new double[FAN_OUT + 1];
+        /**
+         * Of the counted parents from the kind's caller with a child of another kind: how many there were
+         * ({@code [0]}), and how many of them had one of this kind too ({@code [1]}).
+         */
+        final double[] withOthers = new double[2];
     }
 
     /** One kind's log terms, fixed while one bucket is decided. */
@@ -78,11 +83,17 @@ final class HostModel {
          */
         final double[] logSlot = new double[FAN_OUT + 1];
         private final double[] slotFactors = new double[FAN_OUT + 1];
+        /**
+         * How many times more (or less) likely a candidate is as its parent's first child of this kind when
+         * the parent already has a child of another kind than when it has none: 1 until that is known.
+         */
+        final double companionFactor;
 
         Terms(Kind kind, double parents, double scale) {
             double children = kind == null ? 0 : kind.children * scale;
             logLambda = Math.log((children + LAMBDA_PRIOR_WEIGHT * LAMBDA_PRIOR) / (parents * scale + LAMBDA_PRIOR_WEIGHT));
             fanOutTerms(kind, scale);
+            companionFactor = companionFactor(kind, scale);
             for (int bin = 0; bin < TimingBins.COUNT; bin++) {
                 double logWidth = Math.log(TimingBins.width(bin));
                 if (kind == null) {
@@ -123,6 +134,15 @@ final class HostModel {
             for (int j = 0; j <= FAN_OUT; j++) {
                 slotFactors[j] = Math.exp(logSlot[j] - logSlot[0]);
             }
+        }
+
+        private double companionFactor(Kind kind, double scale) {
+            double counted = kind == null ? 0 : kind.withOthers[0] * scale;
+            if (counted < MIN_FAN_OUT_PARENTS || logSlot[0] == logLambda) {
+                return 1;
+            }
+            double logWith = Math.log((kind.withOthers[1] * scale + FAN_OUT_PRIOR * 0.5) / (counted + FAN_OUT_PRIOR));
+            return Math.exp(logWith - logSlot[0]);
         }
 
         /**
@@ -340,6 +360,19 @@ final class HostModel {
         }
     }
 
+    /**
+     * One parent from {@code caller} counted with a child of another kind than (caller, callee), and
+     * whether it had one of that kind too.
+     */
+    void learnWithOthers(String caller, String callee, boolean hadThis) {
+        Map<String, Kind> byCallee = kinds.get(caller);
+        Kind kind = byCallee == null ? null : byCallee.get(callee);
+        if (kind != null) {
+            kind.withOthers[0] += 1 / scale;
+            kind.withOthers[1] += hadThis ? 1 / scale : 0;
+        }
+    }
+
     /** Drops kinds whose weight has decayed below {@code minChildren}; returns how many went. */
     int forgetBelow(double minChildren, KindBudget budget) {
         int dropped = 0;
@@ -384,6 +417,8 @@ final class HostModel {
                 for (int n = 0; n <= FAN_OUT; n++) {
                     kind.fanOut[n] *= scale;
                 }
+                kind.withOthers[0] *= scale;
+                kind.withOthers[1] *= scale;
             }
         }
         for (double[] count : parentsFrom.values()) {
@@ -449,6 +484,8 @@ final class HostModel {
                 writeSparse(out, kind.start);
                 writeSparse(out, kind.end);
                 writeSparse(out, kind.fanOut);
+                out.writeDouble(kind.withOthers[0]);
+                out.writeDouble(kind.withOthers[1]);
             }
         }
     }
@@ -538,6 +575,13 @@ final class HostModel {
                         if (bins != null && bin < bins.length) {
                             bins[bin] += weight * factor;
                         }
+                    }
+                }
+                // format 3 added the parents with children of other kinds
+                for (int k = 0; format >= 3 && k < 2; k++) {
+                    double parents = in.readDouble();
+                    if (kind != null) {
+                        kind.withOthers[k] += parents * factor;
                     }
                 }
                 if (byCallee.isEmpty()) {

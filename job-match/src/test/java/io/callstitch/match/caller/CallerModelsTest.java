@@ -224,6 +224,46 @@ class CallerModelsTest {
         assertEquals(0.5, choices[1].confidence, 0.05);
     }
 
+    /**
+     * Host 10.0.0.2 as the media app's shared services are: most calls into it call nothing, and those that
+     * call out call 10.0.0.3 and 10.0.0.6 together, one each. A parent given its call to 10.0.0.3 is then
+     * all but sure to be the one that made the call to 10.0.0.6 beside it, though timing alone ties it with
+     * a concurrent parent that made no calls (and gives the tie to the tighter one).
+     */
+    @Test
+    void aParentWithOneChildOfItsUsualSetWinsTheOthersOfTheSet() {
+        CallerModels models = new CallerModels(SETTINGS);
+        for (int second = 0; second < 30; second++) {
+            List<Call> parents = new ArrayList<>();
+            List<Call> children = new ArrayList<>();
+            for (int r = 0; r < 50; r++) {
+                long start = second * 1000L + 20 * r;
+                parents.add(call("p" + second + "-" + r, "10.0.0.1", HOST, start, start + 10));
+                if (r % 5 == 0) {
+                    // the children start 1 or 2 ms after their parent, as often one as the other
+                    long childStart = start + 1 + r / 5 % 2;
+                    children.add(call("x" + second + "-" + r, HOST, "10.0.0.3", childStart, childStart + 3));
+                    children.add(call("y" + second + "-" + r, HOST, "10.0.0.6", childStart, childStart + 3));
+                }
+            }
+            Bucket bucket = new Bucket(new Random(0), 0, 0, 0);
+            bucket.parents.addAll(parents);
+            bucket.children.addAll(children);
+            bucket.decide(models);
+        }
+        // p1 alone contains the call to 10.0.0.3; both contain the call to 10.0.0.6, 2 ms after p1's start
+        // and 1 ms after p2's, and p2 is the tighter
+        List<Call> parents = List.of(call("p1", "10.0.0.1", HOST, 31_100, 31_110), call("p2", "10.0.0.1", HOST, 31_101, 31_110));
+        List<Call> children = List.of(call("x", HOST, "10.0.0.3", 31_100, 31_103), call("y", HOST, "10.0.0.6", 31_102, 31_105));
+        List<int[]> candidates = new ArrayList<>(List.of(new int[] {0}, new int[] {0, 1}));
+        CallerModels.Choice[] choices = models.decideAndLearn(HOST, 52_000, parents, children, candidates, new boolean[] {true, true});
+
+        assertEquals(0, choices[0].parentIndex);
+        assertEquals(0, choices[1].parentIndex, "the call to 10.0.0.6 goes with its sibling to p1");
+        // the confidence is the share scored alone, where the two parents tie
+        assertEquals(0.5, choices[1].confidence, 0.05);
+    }
+
     @Test
     void aChildWithoutCandidatesHasNoBestParent() {
         CallerModels models = new CallerModels(SETTINGS);
