@@ -77,6 +77,10 @@ public final class EdgeRule {
      *   <li>A call longer than L is copied only into the buckets of its last L ms, so a call of hours is
      *       never copied into thousands of buckets. Those are the buckets still open when it arrives on
      *       time; it is stitched best-effort and flagged.</li>
+     *   <li>A skew margin M: a parent that starts less than M ms into a bucket is copied into the bucket
+     *       before it too, when it ends in time for that bucket's close. It is no parent by the rule of
+     *       any child there (they all start before it), but a host whose clock runs ahead of its caller's
+     *       sees its children start before their caller, and the best parent looks for them there.</li>
      *   <li>Every call of bucket b ends by (b + 1) * B - 1 + L, so bucket b closes when the watermark
      *       reaches that time: then nothing on time can still arrive for it.</li>
      *   <li>Its calls are kept a grace G longer: a call that comes after the close but before close + G is
@@ -90,6 +94,7 @@ public final class EdgeRule {
         private final long bucketMs;
         private final long maxLatencyMs;
         private final long lateGraceMs;
+        private final long skewMarginMs;
 
         /** Buckets without a grace: a call that comes after its bucket closed is late. */
         public Buckets(long bucketMs, long maxLatencyMs) {
@@ -97,12 +102,22 @@ public final class EdgeRule {
         }
 
         public Buckets(long bucketMs, long maxLatencyMs, long lateGraceMs) {
-            if (bucketMs < 1 || maxLatencyMs < 0 || lateGraceMs < 0) {
-                throw new IllegalArgumentException("bucket width must be positive, max latency and grace not negative");
+            this(bucketMs, maxLatencyMs, lateGraceMs, 0);
+        }
+
+        public Buckets(long bucketMs, long maxLatencyMs, long lateGraceMs, long skewMarginMs) {
+            if (bucketMs < 1 || maxLatencyMs < 0 || lateGraceMs < 0 || skewMarginMs < 0 || skewMarginMs >= bucketMs) {
+                throw new IllegalArgumentException("bucket width must be positive, max latency and grace not negative, the skew margin from 0"
+                        + " to less than the bucket width");
             }
             this.bucketMs = bucketMs;
             this.maxLatencyMs = maxLatencyMs;
             this.lateGraceMs = lateGraceMs;
+            this.skewMarginMs = skewMarginMs;
+        }
+
+        public long skewMarginMs() {
+            return skewMarginMs;
         }
 
         public long lateGraceMs() {
@@ -132,10 +147,24 @@ public final class EdgeRule {
             return Math.floorDiv(call.getStartAtMs(), bucketMs);
         }
 
-        /** First bucket the call is copied into as a parent. */
+        /** First bucket where the call can be a parent by the rule: the one it is counted in as a parent. */
         public long firstParentBucket(Call call) {
             long from = isOverMaxLatency(call) ? call.getEndAtMs() - maxLatencyMs : call.getStartAtMs();
             return Math.floorDiv(from, bucketMs);
+        }
+
+        /**
+         * First bucket the call is copied into as a parent: {@link #firstParentBucket}, or the one before it
+         * when the call starts less than the skew margin into its first and ends by the close of the one
+         * before (so it is never late there); a call longer than L never.
+         */
+        public long firstCopyBucket(Call call) {
+            long first = firstParentBucket(call);
+            if (skewMarginMs == 0 || isOverMaxLatency(call)) {
+                return first;
+            }
+            boolean nearTheStart = Math.floorDiv(call.getStartAtMs() - skewMarginMs, bucketMs) < first;
+            return nearTheStart && call.getEndAtMs() <= closesAt(first - 1) ? first - 1 : first;
         }
 
         /** Last bucket the call is copied into as a parent. */
@@ -143,9 +172,9 @@ public final class EdgeRule {
             return Math.floorDiv(call.getEndAtMs(), bucketMs);
         }
 
-        /** How many edge pieces job-match writes for this call: one as child, one per parent bucket. */
+        /** How many edge pieces job-match writes for this call: one as child, one per bucket it is copied into as a parent. */
         public int pieces(Call call) {
-            return 1 + (int) (lastParentBucket(call) - firstParentBucket(call) + 1);
+            return 1 + (int) (lastParentBucket(call) - firstCopyBucket(call) + 1);
         }
 
         /** The event time at which the bucket closes and its answers are final. */

@@ -54,6 +54,29 @@ public final class MatchOptions implements Serializable {
                 throw new IllegalArgumentException("must be auto or a whole number from 0 to 1000, got '" + text + "'");
             });
 
+    /** {@link #SKEW_MARGIN_MS} as wide as the best parent can use. */
+    public static final long AUTO_MARGIN = -1;
+
+    public static final Flag<Long> SKEW_MARGIN_MS = Flag.of("skew-margin-ms", "auto",
+            "a parent that starts less than this many ms into a time bucket is copied into the bucket before too, where a callee whose"
+                    + " clock runs ahead sees its children start; auto: the widest clock offset and tolerance the best parent uses ("
+                    + (ClockOffsets.MAX_MS + ModelSettings.MAX_AUTO_TOLERANCE_MS) + " at the defaults, 0 with --best-parent off); 0 to resume state"
+                    + " written before this flag",
+            text -> {
+                if (text.equals("auto")) {
+                    return AUTO_MARGIN;
+                }
+                try {
+                    long value = Long.parseLong(text);
+                    if (value >= 0) {
+                        return value;
+                    }
+                } catch (NumberFormatException e) {
+                    // the message below says what is accepted
+                }
+                throw new IllegalArgumentException("must be auto or a whole number of ms from 0, got '" + text + "'");
+            });
+
     /** Whether the best parent corrects for clocks that disagree between hosts. */
     public enum ClockOffsetsMode {
         /** Estimated per caller and callee host from the data, used where they stand out. */
@@ -102,7 +125,8 @@ public final class MatchOptions implements Serializable {
 
     /** The flags that shape the matching, for programs (the file mode) that run it without Kafka. */
     public static List<Flag<?>> settingsFlags() {
-        return List.of(MAX_LATENCY_MS, BUCKET_MS, LATE_GRACE_MS, CALLER_HALF_LIFE_MS, CALLER_MAX_KINDS, CALLER_TOLERANCE_MS, CALLER_CLOCK_OFFSETS, BEST_PARENT);
+        return List.of(MAX_LATENCY_MS, BUCKET_MS, LATE_GRACE_MS, SKEW_MARGIN_MS, CALLER_HALF_LIFE_MS, CALLER_MAX_KINDS, CALLER_TOLERANCE_MS,
+                CALLER_CLOCK_OFFSETS, BEST_PARENT);
     }
 
     /** The best-parent model's settings at their defaults. */
@@ -123,7 +147,16 @@ public final class MatchOptions implements Serializable {
             throw new UsageException("flag --" + BUCKET_MS.name() + " is too small for --" + MAX_LATENCY_MS.name()
                     + ": a parent would be copied into more than 10000 buckets");
         }
-        return new Buckets(bucketMs, maxLatencyMs, values.get(LATE_GRACE_MS));
+        long margin = values.get(SKEW_MARGIN_MS);
+        if (margin == AUTO_MARGIN) {
+            // as far as a candidate may start after its child: the widest slack of any host
+            ModelSettings callers = callersFrom(values);
+            long widest = callers.enabled ? callers.slackMs() + (callers.clockOffsets ? ClockOffsets.MAX_MS : 0) : 0;
+            margin = Math.min(widest, bucketMs - 1);
+        } else if (margin >= bucketMs) {
+            throw new UsageException("flag --" + SKEW_MARGIN_MS.name() + " must be less than --" + BUCKET_MS.name() + " (" + bucketMs + "), got " + margin);
+        }
+        return new Buckets(bucketMs, maxLatencyMs, values.get(LATE_GRACE_MS), margin);
     }
 
     private static List<Flag<?>> flags() {

@@ -56,4 +56,42 @@ class BucketsTest {
         assertEquals(3, buckets.pieces(call("c", "x", "y", 1000, 2000)), "an end on the boundary belongs to the next bucket");
     }
 
+    private final Buckets withMargin = new Buckets(1000, 20_000, 0, 53);
+
+    @Test
+    void aParentStartingWithinTheMarginIsCopiedIntoTheBucketBeforeToo() {
+        assertEquals(1, withMargin.firstCopyBucket(call("near", "x", "y", 2052, 2100)), "52 ms into bucket 2");
+        assertEquals(2, withMargin.firstParentBucket(call("near", "x", "y", 2052, 2100)), "counted where the rule finds its children");
+        assertEquals(3, withMargin.pieces(call("near", "x", "y", 2052, 2100)));
+        assertEquals(2, withMargin.firstCopyBucket(call("far", "x", "y", 2053, 2100)), "53 ms in: no copy before");
+        assertEquals(2, withMargin.pieces(call("far", "x", "y", 2053, 2100)));
+        // bucket 1 closes at 1999 + L: a call ending after it would be late there, so it is not copied
+        assertEquals(2, withMargin.firstCopyBucket(call("long", "x", "y", 2010, 2010 + 20_000)));
+        assertEquals(1, withMargin.firstCopyBucket(call("just", "x", "y", 2010, 1999 + 20_000)));
+        Call hours = call("hours", "a", "b", 0, 3 * 3_600_000L);
+        assertEquals(withMargin.firstParentBucket(hours), withMargin.firstCopyBucket(hours), "a call over L never");
+    }
+
+    @Test
+    void withAMarginEveryEdgeIsStillInExactlyOneBucketAndEveryCopyOnTime() {
+        Random random = new Random(13);
+        List<Call> calls = Fixtures.randomCalls(random, "c", 2000, 1, 100_000, 20_000);
+        int copiesBefore = 0;
+        for (Call call : calls) {
+            for (long b = withMargin.firstCopyBucket(call); b <= withMargin.lastParentBucket(call); b++) {
+                assertTrue(call.getEndAtMs() <= withMargin.closesAt(b), "copy of " + call + " in bucket " + b);
+            }
+            copiesBefore += withMargin.firstCopyBucket(call) < withMargin.firstParentBucket(call) ? 1 : 0;
+        }
+        assertTrue(copiesBefore > 0, "the data must hold calls near a bucket's start");
+        for (Call p : calls.subList(0, 400)) {
+            for (Call c : calls.subList(0, 400)) {
+                long b = withMargin.childBucket(c);
+                boolean copied = b >= withMargin.firstCopyBucket(p) && b <= withMargin.lastParentBucket(p);
+                if (BruteForce.containsInTime(p, c)) {
+                    assertTrue(copied && b >= withMargin.firstParentBucket(p), "the edge is met where the rule looks for it");
+                }
+            }
+        }
+    }
 }

@@ -10,7 +10,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * Puts each call into the keys where its edges can be found: as a child into the bucket of its
- * start, as a parent into every bucket it overlaps (at most L / B + 1 of them). Marks are dropped
+ * start, as a parent into every bucket it overlaps (at most L / B + 1 of them), and the one before when it
+ * starts within the skew margin of its first ({@code Buckets#firstCopyBucket}). Marks are dropped
  * here: they were turned into watermarks at the source. Stateless.
  */
 public final class FanOutToBuckets implements FlatMapFunction<ByIpRecord, BucketedCall> {
@@ -28,7 +29,7 @@ public final class FanOutToBuckets implements FlatMapFunction<ByIpRecord, Bucket
         if (record.getRole() == Role.CHILD) {
             out.collect(new BucketedCall(Role.CHILD, record.getIp(), buckets.childBucket(call), call));
         } else if (record.getRole() == Role.PARENT) {
-            for (long b = buckets.firstParentBucket(call); b <= buckets.lastParentBucket(call); b++) {
+            for (long b = buckets.firstCopyBucket(call); b <= buckets.lastParentBucket(call); b++) {
                 out.collect(new BucketedCall(Role.PARENT, record.getIp(), b, call));
             }
         }

@@ -97,7 +97,8 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         timeSettingsState = context.getOperatorStateStore().getUnionListState(
                 new ListStateDescriptor<>("time-settings", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         for (long[] restored : timeSettingsState.get()) {
-            refuseOtherTimeSettings(restored[0], restored[1]);
+            // state written before the skew margin has two settings: its margin was 0
+            refuseOtherTimeSettings(restored[0], restored[1], restored.length > 2 ? restored[2] : 0);
         }
         // state of a version whose subtasks each learned their own caller models here: the models are
         // DecideCallers' now, and these copies would otherwise be carried, as union state, into every
@@ -107,14 +108,15 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     }
 
     /**
-     * The keys and piece counts of the calls in flight follow from B and L: state written with other
-     * ones would be read under the wrong keys, and their calls written with wrong pieces or none.
+     * The keys and piece counts of the calls in flight follow from B, L and the skew margin: state written
+     * with other ones would be read under the wrong keys, and their calls written with wrong pieces or none.
      */
-    private void refuseOtherTimeSettings(long bucketMs, long maxLatencyMs) {
-        if (bucketMs != buckets.bucketMs() || maxLatencyMs != buckets.maxLatencyMs()) {
+    private void refuseOtherTimeSettings(long bucketMs, long maxLatencyMs, long skewMarginMs) {
+        if (bucketMs != buckets.bucketMs() || maxLatencyMs != buckets.maxLatencyMs() || skewMarginMs != buckets.skewMarginMs()) {
             throw new IllegalStateException("job-match: the restored state was written with --bucket-ms " + bucketMs
-                    + " --max-latency-ms " + maxLatencyMs + ", this run has --bucket-ms " + buckets.bucketMs() + " --max-latency-ms "
-                    + buckets.maxLatencyMs() + "; resume with the settings of the state, or start without it (docs/reliability.md)");
+                    + " --max-latency-ms " + maxLatencyMs + " --skew-margin-ms " + skewMarginMs + ", this run has --bucket-ms "
+                    + buckets.bucketMs() + " --max-latency-ms " + buckets.maxLatencyMs() + " --skew-margin-ms " + buckets.skewMarginMs()
+                    + "; resume with the settings of the state, or start without it (docs/reliability.md)");
         }
     }
 
@@ -122,7 +124,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         bufferedState.update(List.of(buffered));
         if (subtask == 0) {
-            timeSettingsState.update(List.of(new long[] {buckets.bucketMs(), buckets.maxLatencyMs()}));
+            timeSettingsState.update(List.of(new long[] {buckets.bucketMs(), buckets.maxLatencyMs(), buckets.skewMarginMs()}));
         }
     }
 
@@ -138,6 +140,14 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             (in.role == Role.CHILD ? children : parents).add(in.call);
             buffered++;
             ctx.timerService().registerEventTimeTimer(closesAt);
+            return;
+        }
+        if (in.role == Role.PARENT && in.bucket < buckets.firstParentBucket(in.call)) {
+            // the skew margin's copy, for a bucket that closed: a parent by the rule of none of its children,
+            // so the call is neither late nor matched here, and its piece says so
+            List<EdgePiece> ready = new ArrayList<>(1);
+            ready.add(piece(in.call, in.role, in.bucket, new ArrayList<>(), false, false, watermark));
+            out.collect(readyPieces(in.ip, in.bucket, ready));
             return;
         }
         if (watermark < buckets.forgetsAt(in.bucket)) {

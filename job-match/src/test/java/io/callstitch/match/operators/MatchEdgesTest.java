@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import io.callstitch.match.BucketedCall;
 import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.match.MatchOptions;
@@ -41,7 +42,11 @@ class MatchEdgesTest {
     }
 
     private void send(Call... calls) throws Exception {
-        FanOutToBuckets fanOut = new FanOutToBuckets(buckets);
+        send(buckets, calls);
+    }
+
+    private void send(Buckets shape, Call... calls) throws Exception {
+        FanOutToBuckets fanOut = new FanOutToBuckets(shape);
         List<BucketedCall> copies = new ArrayList<>();
         Collector<BucketedCall> collector = new Collector<>() {
             @Override
@@ -206,6 +211,45 @@ class MatchEdgesTest {
     }
 
     @Test
+    void aCallerThatStartsInTheNextBucketByItsClockIsStillTheBestParent() throws Exception {
+        Buckets withMargin = new Buckets(1000, 20_000, 0, 10);
+        harness.close();
+        harness = new MatchOperators(withMargin, new ModelSettings(600_000, 20_000, 5));
+        harness.open();
+        // the child's clock runs 5 ms ahead of its caller's: stamped at 1998, the caller at 2003, in bucket 2
+        Call parent = call("p", "10.0.0.1", "10.0.0.2", 2003, 2400);
+        send(withMargin, parent, call("c", "10.0.0.2", "10.0.0.3", 1998, 2300));
+        harness.processWatermark(withMargin.closesAt(2));
+
+        EdgePiece child = childPieces().get("c");
+        assertEquals(List.of(), child.getIds(), "the rule is exact");
+        assertEquals("p", child.getBestParent(), "p was copied into bucket 1 too, where c looks for its parents");
+        List<EdgePiece> ofParent = harness.extractOutputValues().stream().filter(piece -> piece.getCall().getId().equals("p")).collect(Collectors.toList());
+        assertEquals(3, ofParent.size(), "as child, in bucket 1 and in bucket 2");
+        assertTrue(ofParent.stream().allMatch(piece -> piece.getPieces() == 3 && !piece.getLate()));
+        assertNothingLeft();
+    }
+
+    @Test
+    void theMarginsCopyIntoAClosedBucketMakesNoCallLate() throws Exception {
+        Buckets withMargin = new Buckets(1000, 20_000, 0, 10);
+        harness.close();
+        harness = new MatchOperators(withMargin, MatchOptions.defaultCallers());
+        harness.open();
+        // behind the watermark, after bucket 1 closed but in time for bucket 2, where it is a parent by the rule
+        harness.processWatermark(withMargin.closesAt(1));
+        send(withMargin, call("p", "10.0.0.1", "10.0.0.2", 2003, 2400), call("c", "10.0.0.2", "10.0.0.3", 2100, 2300));
+        harness.processWatermark(withMargin.closesAt(2));
+
+        assertEquals(List.of("c"), answers().get("p PARENT"));
+        assertEquals(List.of("p"), answers().get("c CHILD"));
+        for (EdgePiece piece : harness.extractOutputValues()) {
+            assertTrue(!piece.getLate(), "not late: " + piece);
+        }
+        assertNothingLeft();
+    }
+
+    @Test
     void withBestParentsOffOnlyTheRulesListsAreWritten() throws Exception {
         harness.close();
         harness = new MatchOperators(buckets, new ModelSettings(600_000, 20_000, ModelSettings.AUTO, false, false));
@@ -299,9 +343,20 @@ class MatchEdgesTest {
         while (!(cause instanceof IllegalStateException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        assertEquals("job-match: the restored state was written with --bucket-ms 1000 --max-latency-ms 20000, this run has"
-                + " --bucket-ms 2000 --max-latency-ms 20000; resume with the settings of the state, or start without it"
+        assertEquals("job-match: the restored state was written with --bucket-ms 1000 --max-latency-ms 20000 --skew-margin-ms 0, this run has"
+                + " --bucket-ms 2000 --max-latency-ms 20000 --skew-margin-ms 0; resume with the settings of the state, or start without it"
                 + " (docs/reliability.md)", cause.getMessage());
+
+        // another skew margin copies the calls in flight into other buckets: refused as well
+        harness = new MatchOperators(new Buckets(1000, 20_000, 0, 53), MatchOptions.defaultCallers());
+        Exception otherMargin = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> harness.initializeState(snapshot));
+        harness.close();
+        cause = otherMargin;
+        while (!(cause instanceof IllegalStateException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause.getMessage().contains("--skew-margin-ms 0, this run has --bucket-ms 1000 --max-latency-ms 20000 --skew-margin-ms 53"),
+                cause.getMessage());
 
         harness = new MatchOperators(buckets, MatchOptions.defaultCallers());
         harness.initializeState(snapshot);

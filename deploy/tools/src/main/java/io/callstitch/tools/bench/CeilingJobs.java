@@ -106,7 +106,7 @@ public final class CeilingJobs {
                         return;
                     }
                     Call call = record.getCall();
-                    long first = record.getRole() == Role.CHILD ? buckets.childBucket(call) : buckets.firstParentBucket(call);
+                    long first = record.getRole() == Role.CHILD ? buckets.childBucket(call) : buckets.firstCopyBucket(call);
                     long last = record.getRole() == Role.CHILD ? first : buckets.lastParentBucket(call);
                     for (long bucket = first; bucket <= last; bucket++) {
                         out.collect(EdgePiece.newBuilder().setCall(call).setRole(record.getRole()).setBucket(bucket)
