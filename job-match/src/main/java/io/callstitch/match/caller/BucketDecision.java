@@ -53,7 +53,7 @@ final class BucketDecision {
         for (int a = 0; a < offsetOf.length; a++) {
             offsetOf[a] = offsets ? model.offset(callerNames[a]) : 0;
         }
-        childOrder = idOrder(children);
+        childOrder = CallerModels.idOrder(children);
         candidates = new int[children.size()][];
         startBins = new int[children.size()][];
         endBins = new int[children.size()][];
@@ -295,18 +295,5 @@ final class BucketDecision {
             index.put(names[i], i);
         }
         return index;
-    }
-
-    static int[] idOrder(List<Call> calls) {
-        Integer[] order = new Integer[calls.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> calls.get(x).getId().compareTo(calls.get(y).getId()));
-        int[] sorted = new int[order.length];
-        for (int i = 0; i < sorted.length; i++) {
-            sorted[i] = order[i];
-        }
-        return sorted;
     }
 }

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -120,7 +121,7 @@ public final class CallerModels {
             candidatesOf.set(c, bucket.candidates[c]);
         }
         if (settings.clockOffsets) {
-            voteOffsets(model, parents, children, BucketDecision.idOrder(children), bucket.candidates);
+            voteOffsets(model, parents, children, idOrder(children), bucket.candidates);
         }
         model.forgetFadedAt(closedAtMs, settings.halfLifeMs, FORGET_BELOW, budget);
         return choices;
@@ -243,6 +244,20 @@ public final class CallerModels {
         for (String caller : counted) {
             model.learnParent(caller);
         }
+    }
+
+    /** The indexes of {@code calls} in id order: the order a bucket's calls are learned from and written in. */
+    public static int[] idOrder(List<Call> calls) {
+        Integer[] byId = new Integer[calls.size()];
+        for (int i = 0; i < byId.length; i++) {
+            byId[i] = i;
+        }
+        Arrays.sort(byId, (a, b) -> calls.get(a).getId().compareTo(calls.get(b).getId()));
+        int[] order = new int[byId.length];
+        for (int i = 0; i < byId.length; i++) {
+            order[i] = byId[i];
+        }
+        return order;
     }
 
     /** The models as bytes, for operator state. */

@@ -196,7 +196,7 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
         // parent its children in id order, and visiting the parents in id order then gives each child its
         // parents in id order
         IntList[] childrenOf = intLists(parents.size());
-        for (int c : inIdOrder(children)) {
+        for (int c : CallerModels.idOrder(children)) {
             for (int i = 0; i < parentsOf[c].size; i++) {
                 childrenOf[parentsOf[c].values[i]].add(c);
             }
@@ -209,7 +209,7 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
         for (int p = 0; p < parents.size(); p++) {
             childIds.add(new ArrayList<>(childrenOf[p].size));
         }
-        for (int p : inIdOrder(parents)) {
+        for (int p : CallerModels.idOrder(parents)) {
             String parentId = parents.get(p).getId();
             List<String> ids = childIds.get(p);
             for (int i = 0; i < childrenOf[p].size; i++) {
@@ -271,20 +271,6 @@ public final class DecideCallers extends KeyedProcessFunction<String, ClosedBuck
         // the constructor, not the builder: a builder validates and copies every field, once per piece
         return new EdgePiece(call, role, bucket, ids, buckets.pieces(call), false, buckets.isOverMaxLatency(call), writtenAtMs,
                 subtask, subtasks, bestParent, confidence, bestChildren, false);
-    }
-
-    /** The indexes of {@code calls} in id order. */
-    private static int[] inIdOrder(List<Call> calls) {
-        Integer[] byId = new Integer[calls.size()];
-        for (int i = 0; i < byId.length; i++) {
-            byId[i] = i;
-        }
-        Arrays.sort(byId, (a, b) -> calls.get(a).getId().compareTo(calls.get(b).getId()));
-        int[] order = new int[byId.length];
-        for (int i = 0; i < byId.length; i++) {
-            order[i] = byId[i];
-        }
-        return order;
     }
 
     private static IntList[] intLists(int count) {
