@@ -46,9 +46,17 @@ public final class ClockOffsets {
     /**
      * Adds one pair's vote to a difference array of {@code SLOTS + 1} counts (+1 where its offsets begin,
      * -1 after they end): a pair costs two additions, not one per offset, and {@link #addCounted} adds
-     * them up once per bucket.
+     * them up once per bucket. A pair that allows every offset in the window does not vote: it tells no
+     * offset from another, and its votes would only raise the background the peak is measured against
+     * (the background's noise is taken as the square root of its level). That is most pairs of a busy
+     * host with long calls in: a child well inside a call that started and ends far from it. The child
+     * still counts among the voters of the caller (the voters say how much evidence was seen, not how
+     * much of it was sharp).
      */
     static void voteInto(int[] difference, long childStart, long childEnd, long parentStart, long parentEnd) {
+        if (childEnd - parentEnd <= -MAX_MS && childStart - parentStart >= MAX_MS) {
+            return;
+        }
         long from = Math.max(-MAX_MS, childEnd - parentEnd);
         long to = Math.min(MAX_MS, childStart - parentStart);
         if (from <= to) {

@@ -72,8 +72,14 @@ class ClockOffsetsTest {
         assertEquals(0, ClockOffsets.estimate(votes(0, 1000, new Random(3)), 1000, 0));
     }
 
-    /** The plain reading of one pair's vote: one added to every offset it allows, within the window. */
+    /**
+     * The plain reading of one pair's vote: one added to every offset it allows, within the window; none
+     * when it allows every offset of the window.
+     */
     private static void vote(double[] votes, long childStart, long childEnd, long parentStart, long parentEnd, double weight) {
+        if (childEnd - parentEnd <= -ClockOffsets.MAX_MS && childStart - parentStart >= ClockOffsets.MAX_MS) {
+            return;
+        }
         for (long d = childEnd - parentEnd; d <= childStart - parentStart; d++) {
             if (Math.abs(d) <= ClockOffsets.MAX_MS) {
                 votes[(int) d + ClockOffsets.MAX_MS] += weight;
@@ -159,6 +165,44 @@ class ClockOffsetsTest {
             votes[slot] += 1500;
         }
         assertTrue(Math.abs(ClockOffsets.estimate(votes, 3000, 0) - (11 - ClockOffsets.MAX_MS)) <= 1);
+    }
+
+    /**
+     * A busy host with long calls in: each true pair is joined by coincidental calls that started long
+     * before the child and end long after it. Those allow every offset of the window, tell none from
+     * another, and cast no vote, so they do not raise the background the peak must stand out of: 40
+     * children find the offset where, had they voted, the background's noise would hide it.
+     */
+    @Test
+    void pairsThatAllowEveryOffsetDoNotHideTheTrueOne() {
+        Random random = new Random(10);
+        int[] difference = new int[ClockOffsets.SLOTS + 1];
+        double[] counted = new double[ClockOffsets.SLOTS];
+        for (int i = 0; i < 40; i++) {
+            long start = random.nextInt(100_000);
+            long childStart = start + 1 + random.nextInt(3);
+            long childEnd = childStart + 5 + random.nextInt(10);
+            // the true caller: the child starts and ends a few ms inside it, 20 ms ahead by its clock
+            ClockOffsets.voteInto(difference, childStart + 20, childEnd + 20, start, childEnd + 2 + random.nextInt(3));
+            for (int k = 0; k < 30; k++) {
+                long other = childStart - 60 - random.nextInt(1000);
+                int[] before = difference.clone();
+                ClockOffsets.voteInto(difference, childStart + 20, childEnd + 20, other, childEnd + 100 + random.nextInt(1000));
+                assertArrayEquals(before, difference, "a pair that allows every offset casts no vote");
+                // what they would have added: one vote for every offset
+                for (int slot = 0; slot < ClockOffsets.SLOTS; slot++) {
+                    counted[slot]++;
+                }
+            }
+        }
+        double[] votes = new double[ClockOffsets.SLOTS];
+        ClockOffsets.addCounted(votes, difference, 1);
+        int estimate = ClockOffsets.estimate(votes, 40, 0);
+        assertTrue(estimate >= 15 && estimate <= 25, "a 20 ms offset, estimated " + estimate);
+        for (int slot = 0; slot < ClockOffsets.SLOTS; slot++) {
+            counted[slot] += votes[slot];
+        }
+        assertEquals(0, ClockOffsets.estimate(counted, 40, 0), "counted, they would hide it");
     }
 
     @Test
