@@ -4,8 +4,8 @@ import io.callstitch.schema.Call;
 import io.callstitch.schema.Role;
 
 /**
- * A call in one role inside one (ip, bucket) key of job-match. A Flink POJO: public fields and a
- * no-argument constructor, so it is serialised without Kryo.
+ * A call in one role inside one (ip, bucket) key of job-match. It crosses the network once, by
+ * {@link BucketedCallSerializer} ({@link BucketedCallTypeInfo}), field by field.
  */
 public class BucketedCall {
     public Role role;

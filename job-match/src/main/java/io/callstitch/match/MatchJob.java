@@ -14,7 +14,6 @@ import io.callstitch.match.operators.MatchEdges;
 import io.callstitch.schema.ByIpRecord;
 import io.callstitch.schema.ClosedBucket;
 import io.callstitch.schema.EdgePiece;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -76,13 +75,13 @@ public final class MatchJob {
     /** The operators of job-match without Kafka, for the file mode and tests. */
     public static DataStream<EdgePiece> match(DataStream<ByIpRecord> byIp, Buckets buckets, ModelSettings callers) {
         return byIp
-                .flatMap(new FanOutToBuckets(buckets)).returns(TypeInformation.of(BucketedCall.class))
+                .flatMap(new FanOutToBuckets(buckets)).returns(BucketedCallTypeInfo.INSTANCE)
                 // chained to the reader: the copies go straight into the shuffle by key, not through one more
                 .setParallelism(byIp.getParallelism())
                 .uid("match-fan-out").name("Fan calls out to (ip, bucket) keys")
                 .keyBy(BucketedCall::key, Types.STRING)
-                .process(new MatchEdges(buckets)).returns(new AvroTypeInfo<>(ClosedBucket.class))
-                .uid("match-edges").name("Match edges per ip and bucket")
+                .transform("Match edges per ip and bucket", new AvroTypeInfo<>(ClosedBucket.class), new MatchEdges(buckets))
+                .uid("match-edges")
                 // one home per host's caller model, whichever subtask closed its buckets
                 .keyBy(ClosedBucket::getIp, Types.STRING)
                 .process(new DecideCallers(buckets, callers)).returns(new AvroTypeInfo<>(EdgePiece.class))

@@ -1,6 +1,5 @@
 package io.callstitch.match.caller;
 
-import java.util.Arrays;
 
 /**
  * The clock offset between a caller's host and a callee's host, from timing alone. A true parent p of
@@ -76,6 +75,40 @@ public final class ClockOffsets {
         }
     }
 
+    /** The k-th smallest value (0-based) of {@code values}, which it reorders (quickselect, Hoare's partition). */
+    static double kthSmallest(double[] values, int k) {
+        int low = 0;
+        int high = values.length - 1;
+        while (low < high) {
+            double pivot = values[(low + high) >>> 1];
+            int i = low;
+            int j = high;
+            while (i <= j) {
+                while (values[i] < pivot) {
+                    i++;
+                }
+                while (values[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double swap = values[i];
+                    values[i] = values[j];
+                    values[j] = swap;
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                high = j;
+            } else if (k >= i) {
+                low = i;
+            } else {
+                return values[k];
+            }
+        }
+        return values[k];
+    }
+
     /**
      * The offset the votes show, in ms (the child's clock minus the parent's).
      *
@@ -87,10 +120,13 @@ public final class ClockOffsets {
         if (voters < MIN_VOTERS) {
             return 0;
         }
-        double[] sorted = votes.clone();
-        Arrays.sort(sorted);
-        double median = sorted[SLOTS / 2];
-        double max = sorted[SLOTS - 1];
+        // the median and the max, as a sort would give them, without sorting: this runs for every believed
+        // caller of a host at every bucket it closes
+        double median = kthSmallest(votes.clone(), SLOTS / 2);
+        double max = votes[0];
+        for (double vote : votes) {
+            max = Math.max(max, vote);
+        }
         // each child whose true parent comes over this edge votes for the true offset once: the peak must
         // stand out of the background's noise. Not a share of the voters: a host with many callers has
         // many voters per caller that only ever saw coincidences

@@ -266,13 +266,18 @@ final class HostModel {
             Map<String, Integer> before = new HashMap<>(offsets);
             offsets.clear();
             for (Map.Entry<String, double[]> votes : offsetVotes.entrySet()) {
-                double[] real = votes.getValue().clone();
-                for (int slot = 0; slot < real.length; slot++) {
-                    real[slot] *= scale;
-                }
                 double[] voters = offsetVoters.get(votes.getKey());
+                double realVoters = voters == null ? 0 : voters[0] * scale;
                 int was = before.getOrDefault(votes.getKey(), 0);
-                int offset = ClockOffsets.estimate(real, voters == null ? 0 : voters[0] * scale, was);
+                // most callers of a busy host have too few voters to be believed: no need to scale their votes
+                int offset = 0;
+                if (realVoters >= ClockOffsets.MIN_VOTERS) {
+                    double[] real = votes.getValue().clone();
+                    for (int slot = 0; slot < real.length; slot++) {
+                        real[slot] *= scale;
+                    }
+                    offset = ClockOffsets.estimate(real, realVoters, was);
+                }
                 if (offset != 0) {
                     offsets.put(votes.getKey(), offset);
                 }

@@ -2,7 +2,9 @@ package io.callstitch.match.operators;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import io.callstitch.common.EdgeRule;
 import io.callstitch.match.BucketedCall;
 import io.callstitch.common.EdgeRule.Buckets;
@@ -12,17 +14,23 @@ import io.callstitch.schema.EdgePiece;
 import io.callstitch.schema.Role;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TimestampedCollector;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Keyed by (ip, bucket). Buffers the calls that look for parents here (children: src_ip is the ip and
@@ -39,25 +47,42 @@ import org.apache.flink.util.Collector;
  * grace is not dropped: it goes on at once as a piece marked late, with no ids (nothing of its bucket is
  * buffered any more).
  *
- * <p>State: two append-only lists per key (appending does not read the list, which is cheap on
- * RocksDB), one event-time timer per key, and per subtask the number of call copies buffered (in
- * operator state, so the gauge survives restarts; after a rescale the sum over subtasks stays exact).
+ * <p>State: two append-only lists per key, one event-time timer per key, and per subtask the number of
+ * call copies buffered (in operator state, so the gauge survives restarts; after a rescale the sum over
+ * subtasks stays exact). The copies that came since the last checkpoint wait on the heap, by key, and go
+ * into the lists at the next checkpoint in one append per key and list (or at the bucket's close, if that
+ * comes first); a restore replays the records after the checkpoint, so nothing is lost. A key's timer is
+ * registered with its first copy of each checkpoint interval. So a copy costs an append to a list in
+ * memory, not a state write and a timer registration each (a sixth of the matching task's CPU,
+ * docs/performance.md), and the heap holds at most the copies of one checkpoint interval.
  * B and L are kept in operator state too, and a restore with other ones is refused: they decide the
  * keys and piece counts of the calls in flight.
  * Metrics: {@code edgesFound} (of calls matched after the close; DecideCallers counts those found at the
  * close), {@code lateCalls}, {@code overMaxLatencyCalls}, {@code bucketsClosed}, {@code callsMatchedAfterClose},
  * {@code amendmentsWritten}, and the gauge {@code bufferedCalls}.
+ *
+ * <p>An operator rather than a {@code KeyedProcessFunction}: it writes the waiting copies of every key at
+ * the checkpoint, which takes setting the key. Its state and timers are those the function kept (the same
+ * names, the timers under {@code KeyedProcessOperator}'s service name), so state of the earlier versions
+ * restores.
  */
-public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall, ClosedBucket> implements CheckpointedFunction {
+public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
+        implements OneInputStreamOperator<BucketedCall, ClosedBucket>, Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
 
     /** The operator state that held each subtask's caller models before {@link DecideCallers} did. */
     static final String OLD_CALLER_MODELS = "caller-models";
+    /** The timers' service: the name {@code KeyedProcessOperator} gave it, under which earlier versions saved them. */
+    static final String TIMERS = "user-timers";
 
     private final Buckets buckets;
     private transient ListState<long[]> timeSettingsState;
     private transient ListState<Call> children;
     private transient ListState<Call> parents;
+    private transient InternalTimerService<VoidNamespace> timers;
+    /** The copies that came since the last checkpoint, by key: see the class doc. */
+    private transient Map<String, Arrivals> arrived;
+    private transient TimestampedCollector<ClosedBucket> out;
     private transient Counter edgesFound;
     private transient Counter lateCalls;
     private transient Counter overMaxLatencyCalls;
@@ -70,25 +95,37 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
 
     public MatchEdges(Buckets buckets) {
         this.buckets = buckets;
+        this.chainingStrategy = ChainingStrategy.ALWAYS;
+    }
+
+    /** One key's copies since the last checkpoint. */
+    private static final class Arrivals {
+        final List<Call> children = new ArrayList<>();
+        final List<Call> parents = new ArrayList<>();
     }
 
     @Override
-    public void open(Configuration parameters) {
+    public void open() throws Exception {
+        super.open();
         subtask = getRuntimeContext().getIndexOfThisSubtask();
         AvroTypeInfo<Call> callType = new AvroTypeInfo<>(Call.class);
-        children = getRuntimeContext().getListState(new ListStateDescriptor<>("children", callType));
-        parents = getRuntimeContext().getListState(new ListStateDescriptor<>("parents", callType));
-        edgesFound = getRuntimeContext().getMetricGroup().counter("edgesFound");
-        lateCalls = getRuntimeContext().getMetricGroup().counter("lateCalls");
-        overMaxLatencyCalls = getRuntimeContext().getMetricGroup().counter("overMaxLatencyCalls");
-        bucketsClosed = getRuntimeContext().getMetricGroup().counter("bucketsClosed");
-        callsMatchedAfterClose = getRuntimeContext().getMetricGroup().counter("callsMatchedAfterClose");
-        amendmentsWritten = getRuntimeContext().getMetricGroup().counter("amendmentsWritten");
-        getRuntimeContext().getMetricGroup().gauge("bufferedCalls", (Gauge<Long>) () -> buffered);
+        children = getPartitionedState(new ListStateDescriptor<>("children", callType));
+        parents = getPartitionedState(new ListStateDescriptor<>("parents", callType));
+        timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        arrived = new HashMap<>();
+        out = new TimestampedCollector<>(output);
+        edgesFound = getMetricGroup().counter("edgesFound");
+        lateCalls = getMetricGroup().counter("lateCalls");
+        overMaxLatencyCalls = getMetricGroup().counter("overMaxLatencyCalls");
+        bucketsClosed = getMetricGroup().counter("bucketsClosed");
+        callsMatchedAfterClose = getMetricGroup().counter("callsMatchedAfterClose");
+        amendmentsWritten = getMetricGroup().counter("amendmentsWritten");
+        getMetricGroup().gauge("bufferedCalls", (Gauge<Long>) () -> buffered);
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
         bufferedState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("buffered-calls", Types.LONG));
         buffered = 0;
         for (Long count : bufferedState.get()) {
@@ -121,25 +158,51 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        // before the keyed state is snapshotted: the copies since the last checkpoint go into their lists
+        for (Map.Entry<String, Arrivals> entry : arrived.entrySet()) {
+            setCurrentKey(entry.getKey());
+            store(entry.getValue());
+        }
+        arrived.clear();
+        super.snapshotState(context);
         bufferedState.update(List.of(buffered));
         if (subtask == 0) {
             timeSettingsState.update(List.of(new long[] {buckets.bucketMs(), buckets.maxLatencyMs(), buckets.skewMarginMs()}));
         }
     }
 
+    /** Appends one key's waiting copies to its lists in state; the key must be set. */
+    private void store(Arrivals arrivals) throws Exception {
+        if (!arrivals.children.isEmpty()) {
+            children.addAll(arrivals.children);
+        }
+        if (!arrivals.parents.isEmpty()) {
+            parents.addAll(arrivals.parents);
+        }
+    }
+
     @Override
-    public void processElement(BucketedCall in, Context ctx, Collector<ClosedBucket> out) throws Exception {
+    public void processElement(StreamRecord<BucketedCall> element) throws Exception {
+        BucketedCall in = element.getValue();
+        out.setTimestamp(element);
         long closesAt = buckets.closesAt(in.bucket);
         if (in.role == Role.CHILD && buckets.isOverMaxLatency(in.call)) {
             // counted once per call: a call has exactly one child copy
             overMaxLatencyCalls.inc();
         }
-        long watermark = ctx.timerService().currentWatermark();
+        long watermark = timers.currentWatermark();
         if (watermark < closesAt) {
-            (in.role == Role.CHILD ? children : parents).add(in.call);
+            String key = (String) getCurrentKey();
+            Arrivals arrivals = arrived.get(key);
+            if (arrivals == null) {
+                arrivals = new Arrivals();
+                arrived.put(key, arrivals);
+                // once per key and checkpoint interval; the timer service keeps one timer per key and time
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, closesAt);
+            }
+            (in.role == Role.CHILD ? arrivals.children : arrivals.parents).add(in.call);
             buffered++;
-            ctx.timerService().registerEventTimeTimer(closesAt);
             return;
         }
         if (in.role == Role.PARENT && in.bucket < buckets.firstParentBucket(in.call)) {
@@ -151,7 +214,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
             return;
         }
         if (watermark < buckets.forgetsAt(in.bucket)) {
-            matchAfterClose(in, watermark, ctx, out);
+            matchAfterClose(in, watermark);
             return;
         }
         // a call longer than L + D can find the bucket of its start closed although it came on time
@@ -167,11 +230,12 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     }
 
     /**
-     * A call for a bucket that has closed but whose calls are still kept: its edges with them are exact.
-     * It goes on at once with them; each partner, already written, gets an amending piece with this
-     * call's id. No best parent is picked for it (the model decided the bucket when it closed).
+     * A call for a bucket that has closed but whose calls are still kept (all in state: the close stored
+     * the waiting ones): its edges with them are exact. It goes on at once with them; each partner, already
+     * written, gets an amending piece with this call's id. No best parent is picked for it (the model
+     * decided the bucket when it closed).
      */
-    private void matchAfterClose(BucketedCall in, long watermark, Context ctx, Collector<ClosedBucket> out) throws Exception {
+    private void matchAfterClose(BucketedCall in, long watermark) throws Exception {
         List<String> ids = new ArrayList<>();
         List<EdgePiece> ready = new ArrayList<>();
         if (in.role == Role.CHILD) {
@@ -195,7 +259,7 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
         callsMatchedAfterClose.inc();
         edgesFound.inc(ids.size());
         // kept for later calls of the bucket until it is forgotten; no timer yet if the bucket had no calls
-        ctx.timerService().registerEventTimeTimer(buckets.forgetsAt(in.bucket));
+        timers.registerEventTimeTimer(VoidNamespace.INSTANCE, buckets.forgetsAt(in.bucket));
         ready.add(piece(in.call, in.role, in.bucket, ids, false, false, watermark));
         out.collect(readyPieces(in.ip, in.bucket, ready));
     }
@@ -208,28 +272,45 @@ public final class MatchEdges extends KeyedProcessFunction<String, BucketedCall,
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ClosedBucket> out) throws Exception {
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        // the timer service has set the key
+        String key = timer.getKey();
+        long timestamp = timer.getTimestamp();
+        out.setAbsoluteTimestamp(timestamp);
+        Arrivals arrivals = arrived.remove(key);
         List<Call> bucketChildren = toList(children.get());
         List<Call> bucketParents = toList(parents.get());
-        long bucket = bucketOfKey(ctx.getCurrentKey());
+        long bucket = bucketOfKey(key);
         if (timestamp != buckets.closesAt(bucket)) {
-            // the grace is over: forget the bucket
+            // the grace is over: forget the bucket (its copies are all in state since its close)
             children.clear();
             parents.clear();
             buffered -= bucketChildren.size() + bucketParents.size();
             return;
         }
+        if (arrivals != null) {
+            bucketChildren.addAll(arrivals.children);
+            bucketParents.addAll(arrivals.parents);
+        }
         // the edges are found where the bucket is decided, in the same sweep as the best parents' candidates
-        String ip = ipOfKey(ctx.getCurrentKey());
-        out.collect(new ClosedBucket(ip, bucket, bucketChildren, bucketParents, List.of()));
+        out.collect(new ClosedBucket(ipOfKey(key), bucket, bucketChildren, bucketParents, List.of()));
         bucketsClosed.inc();
         if (buckets.forgetsAt(bucket) > timestamp) {
-            ctx.timerService().registerEventTimeTimer(buckets.forgetsAt(bucket));
+            // kept for the grace, for calls that come after the close
+            if (arrivals != null) {
+                store(arrivals);
+            }
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, buckets.forgetsAt(bucket));
             return;
         }
         children.clear();
         parents.clear();
         buffered -= bucketChildren.size() + bucketParents.size();
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+        // no processing-time timers are registered
     }
 
     /** The bucket of a key of this operator ({@link BucketedCall#keyOf}). */

@@ -222,4 +222,22 @@ class ClockOffsetsTest {
         ClockOffsets.addCounted(together, difference, 0.5);
         assertArrayEquals(each, together);
     }
+
+    @Test
+    void theMedianAndMaxWithoutASortAreThoseOfASort() {
+        Random random = new Random(5);
+        for (int round = 0; round < 2_000; round++) {
+            double[] votes = new double[ClockOffsets.SLOTS];
+            // few distinct values, as counts of votes are: ties everywhere
+            int distinct = 1 + random.nextInt(round % 3 == 0 ? 3 : 60);
+            for (int slot = 0; slot < votes.length; slot++) {
+                votes[slot] = random.nextInt(distinct) * 0.75;
+            }
+            double[] sorted = votes.clone();
+            java.util.Arrays.sort(sorted);
+            for (int k : new int[] {0, ClockOffsets.SLOTS / 2, ClockOffsets.SLOTS - 1, random.nextInt(ClockOffsets.SLOTS)}) {
+                assertEquals(sorted[k], ClockOffsets.kthSmallest(votes.clone(), k), "k " + k + " of " + java.util.Arrays.toString(votes));
+            }
+        }
+    }
 }

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import io.callstitch.match.BucketedCall;
+import io.callstitch.match.Fixtures;
 import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.match.MatchOptions;
 import io.callstitch.match.caller.CallerModels;
@@ -274,6 +275,73 @@ class MatchEdgesTest {
         for (EdgePiece piece : harness.extractOutputValues()) {
             assertEquals(null, piece.getBestParent());
         }
+        assertNothingLeft();
+    }
+
+    /** Every call's parents ("id CHILD") and children ("id PARENT"), by testing every pair against the rule. */
+    private static Map<String, List<String>> allPairs(List<Call> calls) {
+        Map<String, List<String>> expected = new TreeMap<>();
+        for (Call c : calls) {
+            expected.put(c.getId() + " CHILD", new ArrayList<>());
+            expected.put(c.getId() + " PARENT", new ArrayList<>());
+        }
+        for (Call p : calls) {
+            for (Call c : calls) {
+                if (p.getDstIp().equals(c.getSrcIp()) && p.getStartAtMs() <= c.getStartAtMs() && p.getEndAtMs() >= c.getEndAtMs()
+                        && !p.getId().equals(c.getId())) {
+                    expected.get(c.getId() + " CHILD").add(p.getId());
+                    expected.get(p.getId() + " PARENT").add(c.getId());
+                }
+            }
+        }
+        expected.values().forEach(ids -> ids.sort(null));
+        return expected;
+    }
+
+    private Map<String, List<String>> sortedAnswers() {
+        Map<String, List<String>> answers = answers();
+        answers.values().forEach(ids -> ids.sort(null));
+        return answers;
+    }
+
+    @Test
+    void copiesOnBothSidesOfACheckpointAreEachMatchedOnceAfterARestore() throws Exception {
+        List<Call> calls = Fixtures.randomCalls(new Random(11), "c", 400, 4, 6_000, 3_000);
+        List<Call> beforeCheckpoint = calls.subList(0, 200);
+        List<Call> afterCheckpoint = calls.subList(200, calls.size());
+        send(beforeCheckpoint.toArray(new Call[0]));
+        assertEquals(0, harness.match.numKeyedStateEntries(), "the copies wait on the heap until the checkpoint");
+        MatchOperators.Snapshot snapshot = harness.snapshot(1, 1);
+        send(afterCheckpoint.toArray(new Call[0]));
+
+        // the job fails here: it restarts from the checkpoint and reads the records after it again
+        harness.close();
+        harness = new MatchOperators(buckets, MatchOptions.defaultCallers());
+        harness.initializeState(snapshot);
+        harness.open();
+        assertTrue(harness.match.numKeyedStateEntries() > 0, "the copies before the checkpoint were written into it");
+        send(afterCheckpoint.toArray(new Call[0]));
+        harness.processWatermark(Long.MAX_VALUE);
+        assertEquals(allPairs(calls), sortedAnswers());
+        long pieces = calls.stream().mapToLong(buckets::pieces).sum();
+        assertEquals(pieces, harness.extractOutputValues().size(), "every piece once");
+        assertNothingLeft();
+    }
+
+    @Test
+    void checkpointsBeforeAndAfterABucketClosesChangeNoAnswer() throws Exception {
+        List<Call> calls = Fixtures.randomCalls(new Random(12), "c", 400, 4, 6_000, 3_000);
+        // the last calls come after buckets 0 and 1 closed: only those whose every copy is in a later bucket
+        List<Call> sent = new ArrayList<>(calls.subList(0, 300));
+        calls.subList(300, 400).stream().filter(c -> buckets.childBucket(c) > 1).forEach(sent::add);
+        send(sent.subList(0, 150).toArray(new Call[0]));
+        harness.snapshot(1, 1);
+        send(sent.subList(150, 300).toArray(new Call[0]));
+        harness.processWatermark(buckets.closesAt(1));
+        harness.snapshot(2, 2);
+        send(sent.subList(300, sent.size()).toArray(new Call[0]));
+        harness.processWatermark(Long.MAX_VALUE);
+        assertEquals(allPairs(sent), sortedAnswers());
         assertNothingLeft();
     }
 

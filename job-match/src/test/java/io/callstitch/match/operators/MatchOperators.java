@@ -37,7 +37,7 @@ final class MatchOperators implements AutoCloseable {
     }
 
     MatchOperators(Buckets buckets, ModelSettings callers) throws Exception {
-        match = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new MatchEdges(buckets)), BucketedCall::key,
+        match = new KeyedOneInputStreamOperatorTestHarness<>(new MatchEdges(buckets), BucketedCall::key,
                 Types.STRING);
         decide = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new DecideCallers(buckets, callers)),
                 ClosedBucket::getIp, Types.STRING);
@@ -98,7 +98,7 @@ final class MatchOperators implements AutoCloseable {
     }
 
     long bufferedCalls() {
-        return ((MatchEdges) ((KeyedProcessOperator<?, ?, ?>) match.getOperator()).getUserFunction()).bufferedCallsForTests();
+        return ((MatchEdges) match.getOperator()).bufferedCallsForTests();
     }
 
     CallerModels models() {

@@ -17,6 +17,7 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,12 @@ class OldCallerModelsStateTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, BucketedCall, ClosedBucket> harness(
             KeyedProcessFunction<String, BucketedCall, ClosedBucket> function) throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function), BucketedCall::key, Types.STRING);
+        return harness(new KeyedProcessOperator<>(function));
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, BucketedCall, ClosedBucket> harness(
+            OneInputStreamOperator<BucketedCall, ClosedBucket> operator) throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(operator, BucketedCall::key, Types.STRING);
     }
 
     @Test

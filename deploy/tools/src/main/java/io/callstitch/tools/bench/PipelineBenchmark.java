@@ -129,17 +129,29 @@ public final class PipelineBenchmark {
         long rate;
         /** Whether a run keeps each output record's append time: only the live run, which measures latency from it. */
         boolean timed;
-        // each call's position, for the check of a run's output as it is read
+        // each call's position and the brute force's lists by position, for the check of a run's output as it is
+        // read: made once, before any run, so the reader, which shares the cores with the jobs under test, does a
+        // hash look-up and two list comparisons per record and no more (made per record from the brute force's
+        // sorted sets, the check took a tenth of the machine's samples while the pipeline ran)
         private Map<String, Integer> positions;
+        private List<List<String>> parentLists;
+        private List<List<String>> childLists;
 
-        Map<String, Integer> positions() {
+        /** Prepares what {@link OutputCheck} reads; call it before a run is timed. */
+        Workload prepareCheck() {
             if (positions == null) {
                 positions = new HashMap<>(calls.size() * 2);
+                parentLists = new ArrayList<>(calls.size());
+                childLists = new ArrayList<>(calls.size());
                 for (int i = 0; i < calls.size(); i++) {
-                    positions.put(calls.get(i).getId(), i);
+                    String id = calls.get(i).getId();
+                    positions.put(id, i);
+                    BruteForce.Expected lists = expected.get(id);
+                    parentLists.add(lists.parentList());
+                    childLists.add(lists.childList());
                 }
             }
-            return positions;
+            return this;
         }
 
         Workload(String name, List<Call> calls, Map<String, BruteForce.Expected> expected, long pieces, String rawTopic,
@@ -576,6 +588,9 @@ public final class PipelineBenchmark {
      */
     private Result runJobs(String outputTopic, long expected, Workload check, List<JobBuilder> jobs, List<String> gauges,
             Runnable started, String... otherTopics) throws Exception {
+        if (check != null) {
+            check.prepareCheck();
+        }
         createTopics(true, options.topicPartitions, outputTopic);
         createTopics(true, options.topicPartitions, otherTopics);
         List<JobClient> clients = new ArrayList<>();
@@ -736,11 +751,11 @@ public final class PipelineBenchmark {
         private long notOk;
 
         OutputCheck(Workload workload) {
-            this.workload = workload;
+            this.workload = workload.prepareCheck();
         }
 
         void accept(StitchedCall call) {
-            Integer position = workload.positions().get(call.getId());
+            Integer position = workload.positions.get(call.getId());
             if (position == null) {
                 unknown++;
                 return;
@@ -749,8 +764,8 @@ public final class PipelineBenchmark {
                 doubled.set(position);
             }
             seen.set(position);
-            BruteForce.Expected expected = workload.expected.get(call.getId());
-            if (!expected.parentList().equals(call.getParents()) || !expected.childList().equals(call.getChildren())) {
+            if (!workload.parentLists.get(position).equals(call.getParents())
+                    || !workload.childLists.get(position).equals(call.getChildren())) {
                 wrong++;
             }
             if (call.getStatus() != Status.OK) {

@@ -98,7 +98,7 @@ class LateCallsWithinGraceTest {
         Buckets buckets = new Buckets(BUCKET_MS, MAX_LATENCY_MS, GRACE_MS);
         FanOutToBuckets fanOut = new FanOutToBuckets(buckets);
         try (KeyedOneInputStreamOperatorTestHarness<String, BucketedCall, ClosedBucket> match = new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new MatchEdges(buckets)), BucketedCall::key, Types.STRING);
+                        new MatchEdges(buckets), BucketedCall::key, Types.STRING);
                 KeyedOneInputStreamOperatorTestHarness<String, ClosedBucket, EdgePiece> decide = new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(new DecideCallers(buckets, MatchOptions.defaultCallers())), ClosedBucket::getIp,
                         Types.STRING);
