@@ -5,7 +5,7 @@ import io.callstitch.schema.Role;
 
 /**
  * A call in one role inside one (ip, bucket) key of job-match. It crosses the network once, by
- * {@link BucketedCallSerializer} ({@link BucketedCallTypeInfo}), field by field.
+ * {@link BucketedCallSerializer} ({@link SerializerTypeInfo}), field by field.
  */
 public class BucketedCall {
     public Role role;

@@ -1,7 +1,6 @@
 package io.callstitch.match;
 
 import java.io.IOException;
-import io.callstitch.schema.Call;
 import io.callstitch.schema.Role;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -36,10 +35,7 @@ public final class BucketedCallSerializer extends TypeSerializerSingleton<Bucket
 
     @Override
     public BucketedCall copy(BucketedCall from) {
-        // a Call's fields are immutable values: the copy may share them
-        Call call = from.call;
-        return new BucketedCall(from.role, from.ip, from.bucket, new Call(call.getId(), call.getSrcIp(), call.getDstIp(),
-                call.getStartAtMs(), call.getLatencyMsec(), call.getEndAtMs()));
+        return new BucketedCall(from.role, from.ip, from.bucket, CallSerializer.INSTANCE.copy(from.call));
     }
 
     @Override
@@ -57,13 +53,7 @@ public final class BucketedCallSerializer extends TypeSerializerSingleton<Bucket
         target.writeByte(record.role.ordinal());
         StringValue.writeString(record.ip, target);
         target.writeLong(record.bucket);
-        Call call = record.call;
-        StringValue.writeString(call.getId(), target);
-        StringValue.writeString(call.getSrcIp(), target);
-        StringValue.writeString(call.getDstIp(), target);
-        target.writeLong(call.getStartAtMs());
-        target.writeLong(call.getLatencyMsec());
-        target.writeLong(call.getEndAtMs());
+        CallSerializer.INSTANCE.serialize(record.call, target);
     }
 
     @Override
@@ -71,13 +61,7 @@ public final class BucketedCallSerializer extends TypeSerializerSingleton<Bucket
         Role role = ROLES[source.readByte()];
         String ip = StringValue.readString(source);
         long bucket = source.readLong();
-        String id = StringValue.readString(source);
-        String srcIp = StringValue.readString(source);
-        String dstIp = StringValue.readString(source);
-        long start = source.readLong();
-        long latency = source.readLong();
-        long end = source.readLong();
-        return new BucketedCall(role, ip, bucket, new Call(id, srcIp, dstIp, start, latency, end));
+        return new BucketedCall(role, ip, bucket, CallSerializer.INSTANCE.deserialize(source));
     }
 
     @Override
@@ -90,12 +74,7 @@ public final class BucketedCallSerializer extends TypeSerializerSingleton<Bucket
         target.writeByte(source.readByte());
         StringValue.copyString(source, target);
         target.writeLong(source.readLong());
-        for (int text = 0; text < 3; text++) {
-            StringValue.copyString(source, target);
-        }
-        for (int number = 0; number < 3; number++) {
-            target.writeLong(source.readLong());
-        }
+        CallSerializer.INSTANCE.copy(source, target);
     }
 
     @Override

@@ -75,7 +75,7 @@ public final class MatchJob {
     /** The operators of job-match without Kafka, for the file mode and tests. */
     public static DataStream<EdgePiece> match(DataStream<ByIpRecord> byIp, Buckets buckets, ModelSettings callers) {
         return byIp
-                .flatMap(new FanOutToBuckets(buckets)).returns(BucketedCallTypeInfo.INSTANCE)
+                .flatMap(new FanOutToBuckets(buckets)).returns(SerializerTypeInfo.BUCKETED_CALL)
                 // chained to the reader: the copies go straight into the shuffle by key, not through one more
                 .setParallelism(byIp.getParallelism())
                 .uid("match-fan-out").name("Fan calls out to (ip, bucket) keys")

@@ -14,7 +14,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 class BucketedCallSerializerTest {
-    private final TypeSerializer<BucketedCall> serializer = BucketedCallTypeInfo.INSTANCE.createSerializer(new ExecutionConfig());
+    private final TypeSerializer<BucketedCall> serializer = SerializerTypeInfo.BUCKETED_CALL.createSerializer(new ExecutionConfig());
 
     private static String text(BucketedCall copy) {
         return copy.role + " " + copy.ip + " " + copy.bucket + " " + copy.call;

@@ -5,8 +5,11 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import io.callstitch.common.EdgeRule;
 import io.callstitch.match.BucketedCall;
+import io.callstitch.match.CallSerializer;
+import io.callstitch.match.SerializerTypeInfo;
 import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.ClosedBucket;
@@ -61,10 +64,16 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * close), {@code lateCalls}, {@code overMaxLatencyCalls}, {@code bucketsClosed}, {@code callsMatchedAfterClose},
  * {@code amendmentsWritten}, and the gauge {@code bufferedCalls}.
  *
+ * <p>The lists ({@code bucket-children}, {@code bucket-parents}) hold calls as {@link CallSerializer} writes
+ * them: read back through Avro, a bucket's calls were a third of this task's CPU on long runs
+ * (docs/performance.md). Earlier versions kept them as Avro under {@code children} and {@code parents}; after a
+ * restore of such state, those lists are read and cleared with the new ones until the newest of their buckets is
+ * forgotten, then never looked at again.
+ *
  * <p>An operator rather than a {@code KeyedProcessFunction}: it writes the waiting copies of every key at
- * the checkpoint, which takes setting the key. Its state and timers are those the function kept (the same
- * names, the timers under {@code KeyedProcessOperator}'s service name), so state of the earlier versions
- * restores.
+ * the checkpoint, which takes setting the key. Its operator state and timers are those the function kept
+ * (the same names, the timers under {@code KeyedProcessOperator}'s service name), so state of the earlier
+ * versions restores.
  */
 public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
         implements OneInputStreamOperator<BucketedCall, ClosedBucket>, Triggerable<String, VoidNamespace> {
@@ -79,6 +88,12 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
     private transient ListState<long[]> timeSettingsState;
     private transient ListState<Call> children;
     private transient ListState<Call> parents;
+    /** The lists of the versions that kept calls as Avro, restored from their state: read until their buckets are gone. */
+    private transient ListState<Call> avroChildren;
+    private transient ListState<Call> avroParents;
+    /** The newest bucket that has calls in {@link #avroChildren} or {@link #avroParents} here; none: Long.MIN_VALUE. */
+    private transient long newestAvroBucket;
+    private transient boolean restored;
     private transient InternalTimerService<VoidNamespace> timers;
     /** The copies that came since the last checkpoint, by key: see the class doc. */
     private transient Map<String, Arrivals> arrived;
@@ -108,9 +123,21 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
     public void open() throws Exception {
         super.open();
         subtask = getRuntimeContext().getIndexOfThisSubtask();
-        AvroTypeInfo<Call> callType = new AvroTypeInfo<>(Call.class);
-        children = getPartitionedState(new ListStateDescriptor<>("children", callType));
-        parents = getPartitionedState(new ListStateDescriptor<>("parents", callType));
+        children = getPartitionedState(new ListStateDescriptor<>("bucket-children", SerializerTypeInfo.CALL));
+        parents = getPartitionedState(new ListStateDescriptor<>("bucket-parents", SerializerTypeInfo.CALL));
+        newestAvroBucket = Long.MIN_VALUE;
+        if (restored) {
+            // state of a version that kept the calls as Avro under the old names: read and cleared with the new lists
+            // until the newest of its buckets is forgotten
+            AvroTypeInfo<Call> avro = new AvroTypeInfo<>(Call.class);
+            avroChildren = getPartitionedState(new ListStateDescriptor<>("children", avro));
+            avroParents = getPartitionedState(new ListStateDescriptor<>("parents", avro));
+            for (String name : List.of("children", "parents")) {
+                try (Stream<String> keys = this.<String>getKeyedStateBackend().getKeys(name, VoidNamespace.INSTANCE)) {
+                    newestAvroBucket = Math.max(newestAvroBucket, keys.mapToLong(MatchEdges::bucketOfKey).max().orElse(Long.MIN_VALUE));
+                }
+            }
+        }
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         arrived = new HashMap<>();
         out = new TimestampedCollector<>(output);
@@ -126,6 +153,7 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
+        restored = context.isRestored();
         bufferedState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("buffered-calls", Types.LONG));
         buffered = 0;
         for (Long count : bufferedState.get()) {
@@ -239,7 +267,7 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
         List<String> ids = new ArrayList<>();
         List<EdgePiece> ready = new ArrayList<>();
         if (in.role == Role.CHILD) {
-            for (Call parent : toList(parents.get())) {
+            for (Call parent : bucketCalls(in.bucket, parents, avroParents)) {
                 if (EdgeRule.contains(parent, in.call)) {
                     ids.add(parent.getId());
                     ready.add(amendment(parent, Role.PARENT, in.bucket, in.call.getId(), watermark));
@@ -247,7 +275,7 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
             }
             children.add(in.call);
         } else {
-            for (Call child : toList(children.get())) {
+            for (Call child : bucketCalls(in.bucket, children, avroChildren)) {
                 if (EdgeRule.contains(in.call, child)) {
                     ids.add(child.getId());
                     ready.add(amendment(child, Role.CHILD, in.bucket, in.call.getId(), watermark));
@@ -278,13 +306,12 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
         long timestamp = timer.getTimestamp();
         out.setAbsoluteTimestamp(timestamp);
         Arrivals arrivals = arrived.remove(key);
-        List<Call> bucketChildren = toList(children.get());
-        List<Call> bucketParents = toList(parents.get());
         long bucket = bucketOfKey(key);
+        List<Call> bucketChildren = bucketCalls(bucket, children, avroChildren);
+        List<Call> bucketParents = bucketCalls(bucket, parents, avroParents);
         if (timestamp != buckets.closesAt(bucket)) {
             // the grace is over: forget the bucket (its copies are all in state since its close)
-            children.clear();
-            parents.clear();
+            forget(bucket);
             buffered -= bucketChildren.size() + bucketParents.size();
             return;
         }
@@ -303,9 +330,27 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, buckets.forgetsAt(bucket));
             return;
         }
+        forget(bucket);
+        buffered -= bucketChildren.size() + bucketParents.size();
+    }
+
+    /** The calls of the current key's bucket in state: its list, and the Avro list of an earlier version's state. */
+    private List<Call> bucketCalls(long bucket, ListState<Call> list, ListState<Call> avroList) throws Exception {
+        List<Call> calls = toList(list.get());
+        if (bucket <= newestAvroBucket) {
+            calls.addAll(toList(avroList.get()));
+        }
+        return calls;
+    }
+
+    /** Drops the current key's bucket from state. */
+    private void forget(long bucket) {
         children.clear();
         parents.clear();
-        buffered -= bucketChildren.size() + bucketParents.size();
+        if (bucket <= newestAvroBucket) {
+            avroChildren.clear();
+            avroParents.clear();
+        }
     }
 
     @Override

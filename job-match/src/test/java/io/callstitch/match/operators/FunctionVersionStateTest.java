@@ -28,9 +28,10 @@ import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code match-edges} was a {@code KeyedProcessFunction} until it began to hold each checkpoint interval's copies on the
- * heap: a savepoint of that version, with a bucket in flight, restores into the operator, which closes the bucket with
- * its calls and then forgets it.
+ * {@code match-edges} was a {@code KeyedProcessFunction} that kept a bucket's calls as Avro, until it began to hold each
+ * checkpoint interval's copies on the heap and to keep its calls in its own format under new names: a savepoint of that
+ * version, with a bucket in flight, restores into the operator, which closes the bucket with its calls (those of the
+ * old lists and those that come after the restore) and then forgets all of them.
  */
 class FunctionVersionStateTest {
     private final Buckets buckets = new Buckets(1000, 20_000);
@@ -75,6 +76,7 @@ class FunctionVersionStateTest {
     void aBucketInFlightInTheFunctionVersionsStateClosesWithItsCalls() throws Exception {
         Call parent = call("p", "10.0.0.1", "10.0.0.2", 1000, 1400);
         Call child = call("c", "10.0.0.2", "10.0.0.3", 1100, 1200);
+        Call laterChild = call("d", "10.0.0.2", "10.0.0.5", 1300, 1350);
         OperatorSubtaskState saved;
         try (KeyedOneInputStreamOperatorTestHarness<String, BucketedCall, ClosedBucket> old = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new FunctionVersion(buckets)), BucketedCall::key, Types.STRING)) {
@@ -88,14 +90,16 @@ class FunctionVersionStateTest {
             upgraded.initializeState(saved);
             upgraded.open();
             assertEquals(1, upgraded.numEventTimeTimers(), "the close timer came back");
+            // a copy read again after the restore, for the same bucket
+            upgraded.processElement(new StreamRecord<>(new BucketedCall(Role.CHILD, "10.0.0.2", 1, laterChild), laterChild.getEndAtMs()));
             upgraded.processWatermark(new Watermark(buckets.closesAt(1)));
             List<ClosedBucket> closed = upgraded.extractOutputValues();
             assertEquals(1, closed.size());
             assertEquals("10.0.0.2", closed.get(0).getIp());
-            assertEquals(List.of(child), closed.get(0).getChildren());
+            assertEquals(List.of(child, laterChild), closed.get(0).getChildren());
             assertEquals(List.of(parent), closed.get(0).getParents());
             upgraded.processWatermark(new Watermark(buckets.forgetsAt(1)));
-            assertEquals(0, upgraded.numKeyedStateEntries(), "the bucket is forgotten");
+            assertEquals(0, upgraded.numKeyedStateEntries(), "the bucket is forgotten, the old lists with the new");
             assertEquals(0, upgraded.numEventTimeTimers());
         }
     }

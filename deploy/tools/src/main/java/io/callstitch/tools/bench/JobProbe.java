@@ -7,7 +7,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,41 +23,74 @@ import java.util.regex.Pattern;
  */
 public final class JobProbe {
     private static final Pattern VERTEX = Pattern.compile("\"id\":\"([0-9a-f]{32})\"");
+    private static final Pattern METRIC_ID = Pattern.compile("\"id\":\"([^\"]*)\"");
     private static final Pattern SUM = Pattern.compile("\"sum\":([-0-9.Ee]+)");
     private static final Pattern LATEST_COMPLETED = Pattern.compile("\"latest\":\\{\"completed\":\\{[^}]*?\"id\":(\\d+)[^}]*?\"state_size\":(\\d+)");
     private static final Pattern LATEST_DURATION = Pattern.compile("\"latest\":\\{\"completed\":\\{[^}]*?\"end_to_end_duration\":(\\d+)");
     private static final Pattern COMPLETED_COUNT = Pattern.compile("\"completed\":(\\d+)");
+    private static final long LOOK_AGAIN_NANOS = 30_000_000_000L;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final URI rest;
     private final String jobId;
+    /** Per metric looked for: per vertex, its full names (see {@link #metricSum}). */
+    private final Map<String, Map<String, List<String>>> names = new HashMap<>();
+    private final Map<String, Long> foundAtNanos = new HashMap<>();
 
     public JobProbe(URI rest, String jobId) {
         this.rest = rest;
         this.jobId = jobId;
     }
 
-    /** The metric summed over every subtask of every vertex that has it; -1 when none has it (yet). */
+    /**
+     * The metric summed over every subtask of every vertex that has it; -1 when none has it (yet). Which
+     * vertices have it, and under which full names, is looked up until found and then kept: the benchmark's
+     * cluster shares its JVM with the jobs it measures, and listing every metric of every vertex each second
+     * (hundreds, most of them the Kafka clients') was the largest part of what following a job cost.
+     */
     public long metricSum(String name) throws IOException, InterruptedException {
-        Set<String> vertices = new LinkedHashSet<>();
-        Matcher vertex = VERTEX.matcher(get("/jobs/" + jobId));
-        while (vertex.find()) {
-            vertices.add(vertex.group(1));
+        Map<String, List<String>> where = names.get(name);
+        Long foundAt = foundAtNanos.get(name);
+        if (where == null || System.nanoTime() - foundAt > LOOK_AGAIN_NANOS) {
+            // looked up again now and then: a subtask that was not running yet had not reported its metrics
+            where = findMetric(name);
+            if (where.isEmpty()) {
+                return -1;
+            }
+            names.put(name, where);
+            foundAtNanos.put(name, System.nanoTime());
         }
         long sum = -1;
-        Pattern id = Pattern.compile("\"id\":\"([^\"]*\\." + Pattern.quote(name) + ")\"");
-        for (String vid : vertices) {
-            // every metric of that name: RocksDB reports one per column family, that is, per state
-            Matcher metric = id.matcher(get("/jobs/" + jobId + "/vertices/" + vid + "/subtasks/metrics"));
-            while (metric.find()) {
-                Matcher value = SUM.matcher(get("/jobs/" + jobId + "/vertices/" + vid + "/subtasks/metrics?get="
-                        + URLEncoder.encode(metric.group(1), StandardCharsets.UTF_8) + "&agg=sum"));
+        for (Map.Entry<String, List<String>> vertex : where.entrySet()) {
+            for (String full : vertex.getValue()) {
+                Matcher value = SUM.matcher(get("/jobs/" + jobId + "/vertices/" + vertex.getKey() + "/subtasks/metrics?get="
+                        + URLEncoder.encode(full, StandardCharsets.UTF_8) + "&agg=sum"));
                 if (value.find()) {
                     sum = Math.max(sum, 0) + (long) Double.parseDouble(value.group(1));
                 }
             }
         }
         return sum;
+    }
+
+    /** Per vertex, the full names of the metrics called {@code name}; RocksDB reports one per column family, that is, per state. */
+    private Map<String, List<String>> findMetric(String name) throws IOException, InterruptedException {
+        Set<String> vertices = new LinkedHashSet<>();
+        Matcher vertex = VERTEX.matcher(get("/jobs/" + jobId));
+        while (vertex.find()) {
+            vertices.add(vertex.group(1));
+        }
+        Map<String, List<String>> where = new LinkedHashMap<>();
+        String suffix = "." + name;
+        for (String vid : vertices) {
+            Matcher metric = METRIC_ID.matcher(get("/jobs/" + jobId + "/vertices/" + vid + "/subtasks/metrics"));
+            while (metric.find()) {
+                if (metric.group(1).endsWith(suffix)) {
+                    where.computeIfAbsent(vid, v -> new ArrayList<>()).add(metric.group(1));
+                }
+            }
+        }
+        return where;
     }
 
     /** How many checkpoints the job has completed. */

@@ -179,6 +179,10 @@ public final class PipelineBenchmark {
         final Map<String, Long> appendTimes = new HashMap<>();
         /** CPU time of this JVM (Flink and the reader, not the broker) over the span, in ms; -1 if not sampled. */
         double cpuMs = -1;
+        /** CPU ms of the JVM's threads by what they do, from the jobs' start to their cancel ({@link ThreadCpu}). */
+        Map<String, Double> cpuByThread = Map.of();
+        /** CPU ms of the whole JVM over the same time. */
+        double cpuMsWhole = -1;
 
         Result(long records, long spanMs, long firstMs, long lastMs, long peakHeapBytes, String check) {
             this(records, spanMs, firstMs, lastMs, peakHeapBytes, check, List.of());
@@ -401,6 +405,9 @@ public final class PipelineBenchmark {
                 out.printf("    %,d records in %.1f s of output: %,.0f/s; %.2f cores busy, %.1f CPU us per call; peak heap %d MB; %s%n",
                         result.records, result.spanMs / 1000.0, result.perSecond(), result.spanMs <= 0 ? 0 : result.cpuMs / result.spanMs,
                         cpuMicrosPerCall(contender, workload, result), result.peakHeapBytes >> 20, result.check);
+                if (!result.cpuByThread.isEmpty()) {
+                    out.println("      " + ThreadCpu.summary(result.cpuByThread, result.cpuMsWhole, 8));
+                }
                 results.computeIfAbsent(contender, c -> new ArrayList<>()).add(result);
             }
         }
@@ -546,7 +553,7 @@ public final class PipelineBenchmark {
         return runJobs(prefix + ".stitched", workload.calls.size(), null, List.of(
                 env -> CeilingJobs.noOpRekey(env, kafkaOptions(prefix + "-1"), rekeySettings(), workload.rawTopic, prefix + ".by-ip"),
                 env -> CeilingJobs.noOpMatch(env, kafkaOptions(prefix + "-2"), buckets(), prefix + ".by-ip", prefix + ".edges"),
-                env -> CeilingJobs.noOpAssemble(env, kafkaOptions(prefix + "-3"), prefix + ".edges", prefix + ".stitched")),
+                env -> CeilingJobs.noOpAssemble(env, assembleKafkaOptions(prefix + "-3"), prefix + ".edges", prefix + ".stitched")),
                 prefix + ".by-ip", prefix + ".edges");
     }
 
@@ -599,10 +606,16 @@ public final class PipelineBenchmark {
         AtomicLong peakHeap = new AtomicLong();
         CpuClock cpu = new CpuClock();
         cpu.sample();
+        ThreadCpu threadCpu = new ThreadCpu();
+        threadCpu.sample();
+        long startedAtMs = System.currentTimeMillis();
         Thread sampler = new Thread(() -> {
-            while (sampling.get()) {
+            for (long tick = 1; sampling.get(); tick++) {
                 peakHeap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
                 cpu.sample();
+                if (tick % 10 == 0) {
+                    threadCpu.sample();
+                }
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException e) {
@@ -635,9 +648,12 @@ public final class PipelineBenchmark {
                 states.add(stateSampler.stop());
             }
             cpu.sample();
+            threadCpu.sample();
             Result result = new Result(read.records, read.spanMs, read.firstMs, read.lastMs, read.peakHeapBytes, read.check, states);
             result.appendTimes.putAll(read.appendTimes);
             result.cpuMs = cpu.cpuMsBetween(result.firstMs, result.lastMs);
+            result.cpuByThread = threadCpu.byGroup();
+            result.cpuMsWhole = cpu.cpuMsBetween(startedAtMs, System.currentTimeMillis());
             if (otherTopics.length == 0) {
                 return result;
             }
@@ -648,6 +664,8 @@ public final class PipelineBenchmark {
                     result.lastMs, result.peakHeapBytes, result.check, states);
             chain.appendTimes.putAll(result.appendTimes);
             chain.cpuMs = cpu.cpuMsBetween(result.lastMs - chain.spanMs, result.lastMs);
+            chain.cpuByThread = result.cpuByThread;
+            chain.cpuMsWhole = result.cpuMsWhole;
             return chain;
         } finally {
             sampling.set(false);
@@ -931,6 +949,15 @@ public final class PipelineBenchmark {
 
     private KafkaJobOptions kafkaOptions(String group) throws Exception {
         return AssembleOptions.parse(common(group).toArray(new String[0]), NO_HELP).kafka;
+    }
+
+    /**
+     * The settings of job-assemble's flags ({@code --assemble-flags}): ceiling (b)'s counting hop keeps its
+     * counters in the state backend job-assemble keeps its calls in (the heap, as deployed), or the ceiling would
+     * pay RocksDB for every piece where the pipeline does not (two thirds of the ceiling's CPU, measured).
+     */
+    private KafkaJobOptions assembleKafkaOptions(String group) throws Exception {
+        return AssembleOptions.parse(common(group, options.assembleFlags).toArray(new String[0]), NO_HELP).kafka;
     }
 
     private RekeyOptions rekeyOptions(String prefix, String input, String output) throws Exception {
