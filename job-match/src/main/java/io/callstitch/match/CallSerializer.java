@@ -10,11 +10,9 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * A call field by field: its three strings, then its three times as zig-zag varints (an epoch ms takes 6 bytes, a
- * latency one or two). job-match keeps every call copy of an open bucket in state, and read back through Avro's
- * schema walk they were a third of the matching task's CPU (docs/performance.md, "job-match's buffer and
- * shuffle"). Its format is that of {@code bucket-children} and {@code bucket-parents} in savepoints: change it
- * only with a new state name.
+ * A call field by field, as the call copies of job-match carry it through the shuffle
+ * ({@link BucketedCallSerializer}): its three strings, then its three times as zig-zag varints (an epoch ms takes
+ * 6 bytes, a latency one or two). Only in flight between two tasks, never in state or a savepoint.
  */
 public final class CallSerializer extends TypeSerializerSingleton<Call> {
     private static final long serialVersionUID = 1L;
@@ -111,7 +109,7 @@ public final class CallSerializer extends TypeSerializerSingleton<Call> {
         return new Snapshot();
     }
 
-    /** Written into savepoints beside the state it serialises; restores this serializer. */
+    /** For Flink's serializer bookkeeping; this serializer is never written to a snapshot (see the class doc). */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<Call> {
         public Snapshot() {
             super(() -> INSTANCE);

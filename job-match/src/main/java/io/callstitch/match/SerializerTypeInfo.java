@@ -1,20 +1,17 @@
 package io.callstitch.match;
 
 import java.util.Objects;
-import io.callstitch.schema.Call;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
-/** A type that Flink serialises with one serializer of job-match's own: the copies in the shuffle, the calls in state. */
+/** A type that Flink serialises with a serializer of job-match's own: the call copies in the shuffle. */
 public final class SerializerTypeInfo<T> extends TypeInformation<T> {
     private static final long serialVersionUID = 1L;
 
     /** The call copies between the fan-out and the buckets ({@link BucketedCallSerializer}). */
     public static final SerializerTypeInfo<BucketedCall> BUCKETED_CALL = new SerializerTypeInfo<>(BucketedCall.class,
             BucketedCallSerializer.INSTANCE);
-    /** The calls of an open bucket in state ({@link CallSerializer}). */
-    public static final SerializerTypeInfo<Call> CALL = new SerializerTypeInfo<>(Call.class, CallSerializer.INSTANCE);
 
     private final Class<T> type;
     private final TypeSerializer<T> serializer;

@@ -5,11 +5,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import io.callstitch.common.EdgeRule;
 import io.callstitch.match.BucketedCall;
-import io.callstitch.match.CallSerializer;
-import io.callstitch.match.SerializerTypeInfo;
 import io.callstitch.common.EdgeRule.Buckets;
 import io.callstitch.schema.Call;
 import io.callstitch.schema.ClosedBucket;
@@ -64,12 +61,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * close), {@code lateCalls}, {@code overMaxLatencyCalls}, {@code bucketsClosed}, {@code callsMatchedAfterClose},
  * {@code amendmentsWritten}, and the gauge {@code bufferedCalls}.
  *
- * <p>The lists ({@code bucket-children}, {@code bucket-parents}) hold calls as {@link CallSerializer} writes
- * them: read back through Avro, a bucket's calls were a third of this task's CPU on long runs
- * (docs/performance.md). Earlier versions kept them as Avro under {@code children} and {@code parents}; after a
- * restore of such state, those lists are read and cleared with the new ones until the newest of their buckets is
- * forgotten, then never looked at again.
- *
  * <p>An operator rather than a {@code KeyedProcessFunction}: it writes the waiting copies of every key at
  * the checkpoint, which takes setting the key. Its operator state and timers are those the function kept
  * (the same names, the timers under {@code KeyedProcessOperator}'s service name), so state of the earlier
@@ -88,15 +79,15 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
     private transient ListState<long[]> timeSettingsState;
     private transient ListState<Call> children;
     private transient ListState<Call> parents;
-    /** The lists of the versions that kept calls as Avro, restored from their state: read until their buckets are gone. */
-    private transient ListState<Call> avroChildren;
-    private transient ListState<Call> avroParents;
-    /** The newest bucket that has calls in {@link #avroChildren} or {@link #avroParents} here; none: Long.MIN_VALUE. */
-    private transient long newestAvroBucket;
-    private transient boolean restored;
     private transient InternalTimerService<VoidNamespace> timers;
     /** The copies that came since the last checkpoint, by key: see the class doc. */
     private transient Map<String, Arrivals> arrived;
+    /**
+     * The closed buckets kept for the grace, by key, with how many copies they keep: their forget then only
+     * clears the lists, without reading them back to count them. Not in checkpoints: a bucket restored in its
+     * grace is counted when it is forgotten.
+     */
+    private transient Map<String, Integer> inGrace;
     private transient TimestampedCollector<ClosedBucket> out;
     private transient Counter edgesFound;
     private transient Counter lateCalls;
@@ -123,23 +114,12 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
     public void open() throws Exception {
         super.open();
         subtask = getRuntimeContext().getIndexOfThisSubtask();
-        children = getPartitionedState(new ListStateDescriptor<>("bucket-children", SerializerTypeInfo.CALL));
-        parents = getPartitionedState(new ListStateDescriptor<>("bucket-parents", SerializerTypeInfo.CALL));
-        newestAvroBucket = Long.MIN_VALUE;
-        if (restored) {
-            // state of a version that kept the calls as Avro under the old names: read and cleared with the new lists
-            // until the newest of its buckets is forgotten
-            AvroTypeInfo<Call> avro = new AvroTypeInfo<>(Call.class);
-            avroChildren = getPartitionedState(new ListStateDescriptor<>("children", avro));
-            avroParents = getPartitionedState(new ListStateDescriptor<>("parents", avro));
-            for (String name : List.of("children", "parents")) {
-                try (Stream<String> keys = this.<String>getKeyedStateBackend().getKeys(name, VoidNamespace.INSTANCE)) {
-                    newestAvroBucket = Math.max(newestAvroBucket, keys.mapToLong(MatchEdges::bucketOfKey).max().orElse(Long.MIN_VALUE));
-                }
-            }
-        }
+        AvroTypeInfo<Call> callType = new AvroTypeInfo<>(Call.class);
+        children = getPartitionedState(new ListStateDescriptor<>("children", callType));
+        parents = getPartitionedState(new ListStateDescriptor<>("parents", callType));
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         arrived = new HashMap<>();
+        inGrace = new HashMap<>();
         out = new TimestampedCollector<>(output);
         edgesFound = getMetricGroup().counter("edgesFound");
         lateCalls = getMetricGroup().counter("lateCalls");
@@ -153,7 +133,6 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        restored = context.isRestored();
         bufferedState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("buffered-calls", Types.LONG));
         buffered = 0;
         for (Long count : bufferedState.get()) {
@@ -267,7 +246,7 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
         List<String> ids = new ArrayList<>();
         List<EdgePiece> ready = new ArrayList<>();
         if (in.role == Role.CHILD) {
-            for (Call parent : bucketCalls(in.bucket, parents, avroParents)) {
+            for (Call parent : toList(parents.get())) {
                 if (EdgeRule.contains(parent, in.call)) {
                     ids.add(parent.getId());
                     ready.add(amendment(parent, Role.PARENT, in.bucket, in.call.getId(), watermark));
@@ -275,7 +254,7 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
             }
             children.add(in.call);
         } else {
-            for (Call child : bucketCalls(in.bucket, children, avroChildren)) {
+            for (Call child : toList(children.get())) {
                 if (EdgeRule.contains(in.call, child)) {
                     ids.add(child.getId());
                     ready.add(amendment(child, Role.CHILD, in.bucket, in.call.getId(), watermark));
@@ -284,6 +263,7 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
             parents.add(in.call);
         }
         buffered++;
+        inGrace.computeIfPresent((String) getCurrentKey(), (key, kept) -> kept + 1);
         callsMatchedAfterClose.inc();
         edgesFound.inc(ids.size());
         // kept for later calls of the bucket until it is forgotten; no timer yet if the bucket had no calls
@@ -307,14 +287,17 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
         out.setAbsoluteTimestamp(timestamp);
         Arrivals arrivals = arrived.remove(key);
         long bucket = bucketOfKey(key);
-        List<Call> bucketChildren = bucketCalls(bucket, children, avroChildren);
-        List<Call> bucketParents = bucketCalls(bucket, parents, avroParents);
         if (timestamp != buckets.closesAt(bucket)) {
-            // the grace is over: forget the bucket (its copies are all in state since its close)
-            forget(bucket);
-            buffered -= bucketChildren.size() + bucketParents.size();
+            // the grace is over: forget the bucket (its copies are all in state since its close). How many there
+            // were is known from the close, unless the bucket was restored in its grace: then they are counted
+            Integer kept = inGrace.remove(key);
+            buffered -= kept != null ? kept : toList(children.get()).size() + toList(parents.get()).size();
+            children.clear();
+            parents.clear();
             return;
         }
+        List<Call> bucketChildren = toList(children.get());
+        List<Call> bucketParents = toList(parents.get());
         if (arrivals != null) {
             bucketChildren.addAll(arrivals.children);
             bucketParents.addAll(arrivals.parents);
@@ -327,30 +310,13 @@ public final class MatchEdges extends AbstractStreamOperator<ClosedBucket>
             if (arrivals != null) {
                 store(arrivals);
             }
+            inGrace.put(key, bucketChildren.size() + bucketParents.size());
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, buckets.forgetsAt(bucket));
             return;
         }
-        forget(bucket);
-        buffered -= bucketChildren.size() + bucketParents.size();
-    }
-
-    /** The calls of the current key's bucket in state: its list, and the Avro list of an earlier version's state. */
-    private List<Call> bucketCalls(long bucket, ListState<Call> list, ListState<Call> avroList) throws Exception {
-        List<Call> calls = toList(list.get());
-        if (bucket <= newestAvroBucket) {
-            calls.addAll(toList(avroList.get()));
-        }
-        return calls;
-    }
-
-    /** Drops the current key's bucket from state. */
-    private void forget(long bucket) {
         children.clear();
         parents.clear();
-        if (bucket <= newestAvroBucket) {
-            avroChildren.clear();
-            avroParents.clear();
-        }
+        buffered -= bucketChildren.size() + bucketParents.size();
     }
 
     @Override

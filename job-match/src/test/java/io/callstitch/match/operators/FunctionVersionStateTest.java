@@ -28,10 +28,9 @@ import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code match-edges} was a {@code KeyedProcessFunction} that kept a bucket's calls as Avro, until it began to hold each
- * checkpoint interval's copies on the heap and to keep its calls in its own format under new names: a savepoint of that
- * version, with a bucket in flight, restores into the operator, which closes the bucket with its calls (those of the
- * old lists and those that come after the restore) and then forgets all of them.
+ * {@code match-edges} was a {@code KeyedProcessFunction} until it began to hold each checkpoint interval's copies on the
+ * heap: a savepoint of that version, with a bucket in flight, restores into the operator, which closes the bucket with
+ * its calls (those restored and one that comes after the restore) and then forgets them.
  */
 class FunctionVersionStateTest {
     private final Buckets buckets = new Buckets(1000, 20_000);
@@ -99,7 +98,7 @@ class FunctionVersionStateTest {
             assertEquals(List.of(child, laterChild), closed.get(0).getChildren());
             assertEquals(List.of(parent), closed.get(0).getParents());
             upgraded.processWatermark(new Watermark(buckets.forgetsAt(1)));
-            assertEquals(0, upgraded.numKeyedStateEntries(), "the bucket is forgotten, the old lists with the new");
+            assertEquals(0, upgraded.numKeyedStateEntries(), "the bucket is forgotten");
             assertEquals(0, upgraded.numEventTimeTimers());
         }
     }

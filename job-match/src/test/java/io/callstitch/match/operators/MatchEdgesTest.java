@@ -467,6 +467,26 @@ class MatchEdgesTest {
     }
 
     @Test
+    void aBucketRestoredInItsGraceIsStillMatchedAndThenForgotten() throws Exception {
+        Buckets withGrace = new Buckets(1000, 20_000, 10_000);
+        openWithGrace(withGrace);
+        send(call("p", "10.0.0.1", "10.0.0.2", 1000, 1500), call("q", "10.0.0.1", "10.0.0.2", 1000, 1600));
+        harness.processWatermark(withGrace.closesAt(1));
+        MatchOperators.Snapshot inGrace = harness.snapshot(1, 1);
+        harness.close();
+        harness = new MatchOperators(withGrace, MatchOptions.defaultCallers());
+        harness.initializeState(inGrace);
+        harness.open();
+        assertEquals(4, bufferedCalls(), "p and q, each as a child and as a parent");
+        // the restored job's event time is back where it was once the first watermark mark is read
+        harness.processWatermark(withGrace.closesAt(1));
+        send(call("c", "10.0.0.2", "10.0.0.3", 1100, 1200));
+        assertEquals(List.of("c CHILD [p, q]", "c PARENT []", "p PARENT [c] amends", "q PARENT [c] amends"), pieceTexts());
+        harness.processWatermark(withGrace.forgetsAt(1));
+        assertNothingLeft();
+    }
+
+    @Test
     void aCallLaterThanTheGraceIsLate() throws Exception {
         Buckets withGrace = new Buckets(1000, 20_000, 10_000);
         openWithGrace(withGrace);
