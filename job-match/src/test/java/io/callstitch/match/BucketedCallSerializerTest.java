@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 
 import io.callstitch.schema.Call;
+import java.util.Random;
 import io.callstitch.schema.Role;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -36,6 +37,26 @@ class BucketedCallSerializerTest {
             assertEquals(text(copy), text(back));
             assertEquals(copy.call, back.call);
         }
+    }
+
+    @Test
+    void everyTimeComesBackAsItWent() throws Exception {
+        Random random = new Random(3);
+        long[] edges = {0, 1, -1, 63, 64, -64, -65, Long.MAX_VALUE, Long.MIN_VALUE, 1_700_000_000_000L, -1_700_000_000_000L};
+        for (int i = 0; i < 5_000; i++) {
+            long start = i < edges.length ? edges[i] : random.nextLong() >> random.nextInt(64);
+            long latency = i < edges.length ? edges[edges.length - 1 - i] : random.nextLong() >> random.nextInt(64);
+            BucketedCall copy = new BucketedCall(Role.CHILD, "10.0.0.1", i, new Call("id-" + i, "10.0.0.1", "10.0.0.2", start, latency,
+                    start + latency));
+            assertEquals(copy.call, serializer.deserialize(new DataInputDeserializer(bytes(copy))).call);
+        }
+    }
+
+    @Test
+    void timesTakeTheBytesTheyNeed() throws Exception {
+        BucketedCall copy = new BucketedCall(Role.CHILD, "", 0, new Call("", "", "", 1_700_000_000_000L, 5L, 1_700_000_000_005L));
+        // role, empty ip, bucket; three empty strings, two epoch ms of 6 bytes, a latency of 1
+        assertEquals(1 + 1 + 8 + 3 + 6 + 1 + 6, bytes(copy).length);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.callstitch.match.caller;
 
-
 /**
  * The clock offset between a caller's host and a callee's host, from timing alone. A true parent p of
  * child c, with the child's clock ahead of the parent's by d, satisfies

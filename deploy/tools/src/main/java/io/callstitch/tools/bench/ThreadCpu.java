@@ -5,9 +5,11 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -54,7 +56,7 @@ final class ThreadCpu {
         }
         List<Map.Entry<String, Double>> sorted = new ArrayList<>(groups.entrySet());
         sorted.sort(Map.Entry.<String, Double>comparingByValue().reversed());
-        Map<String, Double> largestFirst = new java.util.LinkedHashMap<>();
+        Map<String, Double> largestFirst = new LinkedHashMap<>();
         sorted.forEach(entry -> largestFirst.put(entry.getKey(), entry.getValue()));
         return largestFirst;
     }
@@ -62,8 +64,9 @@ final class ThreadCpu {
     /** What a thread does, from its name: a task by its first operator, or the kind of helper it is. */
     static String group(String name) {
         // a task's thread is named after its chain of operators and its subtask: "A -> B -> Sink: C (1/2)#0"
-        boolean isTask = SUBTASK.matcher(name).find();
-        String task = SUBTASK.matcher(name).replaceAll("");
+        Matcher subtask = SUBTASK.matcher(name);
+        boolean isTask = subtask.find();
+        String task = subtask.replaceAll("");
         if (task.startsWith("kafka-producer-network-thread")) {
             return "Kafka producers' I/O";
         }

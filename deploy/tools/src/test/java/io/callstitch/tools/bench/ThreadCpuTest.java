@@ -3,8 +3,12 @@ package io.callstitch.tools.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ThreadCpuTest {
@@ -37,20 +41,30 @@ class ThreadCpuTest {
     void aBusyThreadOfThisJvmIsSeen() throws Exception {
         ThreadCpu cpu = new ThreadCpu();
         cpu.sample();
+        CountDownLatch burned = new CountDownLatch(1);
+        CountDownLatch sampled = new CountDownLatch(1);
         Thread busy = new Thread(() -> {
-            long until = System.nanoTime() + 300_000_000L;
+            // at least 100 ms of this thread's own CPU, then held alive until it has been sampled
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             double sink = 0;
-            while (System.nanoTime() < until) {
+            while (threads.getCurrentThreadCpuTime() < 100_000_000L) {
                 sink += Math.sqrt(sink + 1);
+            }
+            burned.countDown();
+            try {
+                sampled.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             if (sink < 0) {
                 System.out.println(sink);
             }
         }, "Busy work -> Sink: Write nowhere (1/1)#0");
         busy.start();
-        Thread.sleep(150);
+        assertTrue(burned.await(60, TimeUnit.SECONDS));
         cpu.sample();
+        sampled.countDown();
         busy.join();
-        assertTrue(cpu.byGroup().getOrDefault("Busy work", 0.0) > 50, cpu.byGroup().toString());
+        assertTrue(cpu.byGroup().getOrDefault("Busy work", 0.0) >= 100, cpu.byGroup().toString());
     }
 }
