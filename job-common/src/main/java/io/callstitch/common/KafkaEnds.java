@@ -23,6 +23,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /** Builds the Kafka sources and sinks of a job, and the checkpointing they rely on, the same way in every job. */
 public final class KafkaEnds {
+    /** Flink's key for a RocksDB options factory (RocksDBOptions.OPTIONS_FACTORY), named here so jobs need no RocksDB classes. */
+    static final String OPTIONS_FACTORY_KEY = "state.backend.rocksdb.options-factory";
+
     private KafkaEnds() {}
 
     /**
@@ -74,6 +77,10 @@ public final class KafkaEnds {
         // timers on the heap even with RocksDB: a RocksDB timer costs a read and a write where a heap timer
         // costs a hash lookup, and the jobs keep few timers (one per key and bucket, one per id remembered)
         config.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
+        if (options.stateBackend == StateBackendChoice.ROCKSDB && options.rocksDbOptions == RocksDbTuning.SHORT_LIVED) {
+            // by name: Flink's loader makes it with the job's class loader, and a heap job never loads RocksDB's classes
+            config.setString(OPTIONS_FACTORY_KEY, ShortLivedStateOptions.class.getName());
+        }
         env.configure(config, Thread.currentThread().getContextClassLoader());
     }
 

@@ -32,13 +32,16 @@ public final class KafkaJobOptions implements Serializable {
     public static final Flag<StateBackendChoice> STATE_BACKEND = Flag.choice("state-backend", StateBackendChoice.ROCKSDB,
             "where keyed state lives: rocksdb (incremental checkpoints), heap, or cluster (whatever the cluster's state.backend says)",
             StateBackendChoice.class);
+    public static final Flag<RocksDbTuning> ROCKSDB_OPTIONS = Flag.choice("rocksdb-options", RocksDbTuning.SHORT_LIVED,
+            "with --state-backend rocksdb: short-lived (blocks not compressed, a bloom filter per table: state read back once,"
+                    + " seconds after it is written) or cluster (the cluster's state.backend.rocksdb settings)", RocksDbTuning.class);
     public static final Flag<String> CHECKPOINT_DIR = Flag.optionalText("checkpoint-dir",
             "checkpoint directory (URI) with --state-backend rocksdb or heap; none takes the cluster's state.checkpoints.dir");
 
     /** The shared flags, in the order {@code --help} lists them, after a job's own group id flag. */
     public static final List<Flag<?>> FLAGS = List.of(
             BOOTSTRAP, START_FROM, DELIVERY, CHECKPOINT_INTERVAL_MS, TRANSACTION_TIMEOUT_MS, PARALLELISM, SOURCE_PARALLELISM, MAX_PARALLELISM,
-            STATE_BACKEND, CHECKPOINT_DIR, KAFKA_CONFIG);
+            STATE_BACKEND, ROCKSDB_OPTIONS, CHECKPOINT_DIR, KAFKA_CONFIG);
 
     public final String bootstrap;
     public final String groupId;
@@ -51,6 +54,7 @@ public final class KafkaJobOptions implements Serializable {
     public final int sourceParallelism;
     public final int maxParallelism;
     public final StateBackendChoice stateBackend;
+    public final RocksDbTuning rocksDbOptions;
     /** Null: the cluster's. */
     public final String checkpointDir;
     public final KafkaClientConfig kafkaConfig;
@@ -75,6 +79,7 @@ public final class KafkaJobOptions implements Serializable {
         }
         this.sourceParallelism = (int) readers;
         this.stateBackend = values.get(STATE_BACKEND);
+        this.rocksDbOptions = values.get(ROCKSDB_OPTIONS);
         this.checkpointDir = values.get(CHECKPOINT_DIR);
         String kafkaConfigFile = values.get(KAFKA_CONFIG);
         this.kafkaConfig = kafkaConfigFile == null ? KafkaClientConfig.none() : KafkaClientConfig.load(kafkaConfigFile);
