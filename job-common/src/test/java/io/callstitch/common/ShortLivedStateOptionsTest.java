@@ -65,6 +65,55 @@ class ShortLivedStateOptionsTest {
         }
     }
 
+    @Test
+    void tablesWrittenWithRocksDbsOwnDefaultsAreReadWithTheseAndTheOtherWayRound(@TempDir Path dir) throws Exception {
+        RocksDB.loadLibrary();
+        List<AutoCloseable> handles = new ArrayList<>();
+        try (ColumnFamilyOptions tuned = new ShortLivedStateOptions().createColumnOptions(new ColumnFamilyOptions(), handles);
+                ColumnFamilyOptions plain = new ColumnFamilyOptions()) {
+            // a restore of an incremental checkpoint opens the tables written before with the options of now
+            writeEvenKeys(dir.resolve("a"), plain);
+            assertEvenKeysRead(dir.resolve("a"), tuned);
+            writeEvenKeys(dir.resolve("b"), tuned);
+            assertEvenKeysRead(dir.resolve("b"), plain);
+        } finally {
+            for (AutoCloseable handle : handles) {
+                handle.close();
+            }
+        }
+    }
+
+    private static void writeEvenKeys(Path dir, ColumnFamilyOptions column) throws Exception {
+        List<ColumnFamilyHandle> families = new ArrayList<>();
+        try (DBOptions db = new DBOptions().setCreateIfMissing(true);
+                RocksDB rocks = RocksDB.open(db, dir.toString(), List.of(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, column)),
+                        families);
+                FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            for (int i = 0; i < 1000; i += 2) {
+                rocks.put(families.get(0), key(i), key(i));
+            }
+            rocks.flush(flush, families.get(0));
+            families.get(0).close();
+        }
+    }
+
+    private static void assertEvenKeysRead(Path dir, ColumnFamilyOptions column) throws Exception {
+        List<ColumnFamilyHandle> families = new ArrayList<>();
+        try (DBOptions db = new DBOptions();
+                RocksDB rocks = RocksDB.open(db, dir.toString(), List.of(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, column)),
+                        families)) {
+            for (int i = 0; i < 1000; i++) {
+                byte[] value = rocks.get(families.get(0), key(i));
+                if (i % 2 == 0) {
+                    assertTrue(value != null && new String(value, StandardCharsets.US_ASCII).equals("call-" + i), "key " + i);
+                } else {
+                    assertNull(value, "key " + i);
+                }
+            }
+            families.get(0).close();
+        }
+    }
+
     private static byte[] key(int i) {
         return ("call-" + i).getBytes(StandardCharsets.US_ASCII);
     }

@@ -153,12 +153,21 @@ public final class CallerModels {
             inIdOrder.add(children.get(c));
             expected += 1 + candidates[c].length;
         }
-        List<List<Integer>> near = new ArrayList<>();
-        for (int c = 0; c < inIdOrder.size(); c++) {
-            near.add(new ArrayList<>());
-        }
-        // the matcher gives each child's parents in one order (end time, then id): the votes add up alike
-        ContainmentMatcher.match(parents, inIdOrder, ClockOffsets.MAX_MS, (p, c) -> near.get(c).add(p));
+        // per child, its nearby parents as the matcher gives them (end time, then id): the votes add up alike;
+        // ints in arrays that grow, not boxed in lists (this runs for every bucket of every host)
+        int[][] near = new int[inIdOrder.size()][];
+        int[] nearCount = new int[inIdOrder.size()];
+        ContainmentMatcher.match(parents, inIdOrder, ClockOffsets.MAX_MS, (p, c) -> {
+            int[] of = near[c];
+            if (of == null) {
+                of = new int[4];
+                near[c] = of;
+            } else if (nearCount[c] == of.length) {
+                of = Arrays.copyOf(of, of.length * 2);
+                near[c] = of;
+            }
+            of[nearCount[c]++] = p;
+        });
         // per caller: the bucket's votes as a difference array, and the children that voted
         Map<String, int[]> votes = new HashMap<>();
         Map<String, int[]> voters = new HashMap<>();
@@ -167,8 +176,8 @@ public final class CallerModels {
         for (int c = 0; c < inIdOrder.size() && budget > 0; c++) {
             Call child = inIdOrder.get(c);
             callers.clear();
-            for (int p : near.get(c)) {
-                Call parent = parents.get(p);
+            for (int i = 0; i < nearCount[c]; i++) {
+                Call parent = parents.get(near[c][i]);
                 String caller = parent.getSrcIp();
                 ClockOffsets.voteInto(votes.computeIfAbsent(caller, a -> new int[ClockOffsets.SLOTS + 1]), child.getStartAtMs(),
                         child.getEndAtMs(), parent.getStartAtMs(), parent.getEndAtMs());

@@ -36,8 +36,12 @@ final class HostModel {
     /** Prior mass per bin: decreasing with the gap, and small on the negative side (only skew makes it). */
     private static final double[] LOG_PRIOR_MASS = new double[TimingBins.COUNT];
     private static final double[] PRIOR_MASS = new double[TimingBins.COUNT];
+    private static final double[] LOG_WIDTH = new double[TimingBins.COUNT];
 
     static {
+        if (TimingBins.COUNT > Long.SIZE) {
+            throw new IllegalStateException("Terms marks the bins it has worked out in one long: " + TimingBins.COUNT + " bins");
+        }
         double total = 0;
         for (int bin = 0; bin < TimingBins.COUNT; bin++) {
             double mid = TimingBins.middle(bin);
@@ -48,6 +52,7 @@ final class HostModel {
         for (int bin = 0; bin < TimingBins.COUNT; bin++) {
             PRIOR_MASS[bin] /= total;
             LOG_PRIOR_MASS[bin] = Math.log(PRIOR_MASS[bin]);
+            LOG_WIDTH[bin] = Math.log(TimingBins.width(bin));
         }
     }
 
@@ -72,11 +77,21 @@ final class HostModel {
         final double[] withOthers = new double[2];
     }
 
-    /** One kind's log terms, fixed while one bucket is decided. */
+    /**
+     * One kind's log terms, fixed while one bucket is decided. The timing terms are worked out per bin when a
+     * candidate first needs them (a bucket touches a few of the bins): the kind must not change while these
+     * terms are in use, as it does not during a decision.
+     */
     static final class Terms {
         final double logLambda;
-        final double[] logStart = new double[TimingBins.COUNT];
-        final double[] logEnd = new double[TimingBins.COUNT];
+        private final Kind kind;
+        private final double scale;
+        private final double total;
+        private final double[] logStart = new double[TimingBins.COUNT];
+        private final double[] logEnd = new double[TimingBins.COUNT];
+        /** Bit b: the term of bin b is worked out (TimingBins.COUNT is under 64). */
+        private long startKnown;
+        private long endKnown;
         /**
          * Per slot j (the children of this kind a parent already has in the bucket): the log of the chance
          * that a parent has one more, {@code P(N > j | N >= j)}; lambda in every slot until the fan-out is known.
@@ -90,21 +105,33 @@ final class HostModel {
         final double companionFactor;
 
         Terms(Kind kind, double parents, double scale) {
+            this.kind = kind;
+            this.scale = scale;
             double children = kind == null ? 0 : kind.children * scale;
+            total = children + HISTOGRAM_PRIOR;
             logLambda = Math.log((children + LAMBDA_PRIOR_WEIGHT * LAMBDA_PRIOR) / (parents * scale + LAMBDA_PRIOR_WEIGHT));
             fanOutTerms(kind, scale);
             companionFactor = companionFactor(kind, scale);
-            for (int bin = 0; bin < TimingBins.COUNT; bin++) {
-                double logWidth = Math.log(TimingBins.width(bin));
-                if (kind == null) {
-                    logStart[bin] = LOG_PRIOR_MASS[bin] - logWidth;
-                    logEnd[bin] = logStart[bin];
-                } else {
-                    double total = children + HISTOGRAM_PRIOR;
-                    logStart[bin] = Math.log((kind.start[bin] * scale + HISTOGRAM_PRIOR * PRIOR_MASS[bin]) / total) - logWidth;
-                    logEnd[bin] = Math.log((kind.end[bin] * scale + HISTOGRAM_PRIOR * PRIOR_MASS[bin]) / total) - logWidth;
-                }
+        }
+
+        /** log f_start of the bin: the learned share of the kind's children starting in it, per ms of its width. */
+        double logStart(int bin) {
+            if ((startKnown >>> bin & 1) == 0) {
+                logStart[bin] = kind == null ? LOG_PRIOR_MASS[bin] - LOG_WIDTH[bin]
+                        : Math.log((kind.start[bin] * scale + HISTOGRAM_PRIOR * PRIOR_MASS[bin]) / total) - LOG_WIDTH[bin];
+                startKnown |= 1L << bin;
             }
+            return logStart[bin];
+        }
+
+        /** log f_end of the bin, as {@link #logStart} for the gap between the child's end and its parent's. */
+        double logEnd(int bin) {
+            if ((endKnown >>> bin & 1) == 0) {
+                logEnd[bin] = kind == null ? LOG_PRIOR_MASS[bin] - LOG_WIDTH[bin]
+                        : Math.log((kind.end[bin] * scale + HISTOGRAM_PRIOR * PRIOR_MASS[bin]) / total) - LOG_WIDTH[bin];
+                endKnown |= 1L << bin;
+            }
+            return logEnd[bin];
         }
 
         private void fanOutTerms(Kind kind, double scale) {
@@ -155,7 +182,7 @@ final class HostModel {
 
         /** The score of a candidate as the parent's child number {@code slot + 1} of this kind in the bucket. */
         double score(int startBin, int endBin, int slot) {
-            return logSlot[Math.min(slot, FAN_OUT)] + logStart[startBin] + logEnd[endBin];
+            return logSlot[Math.min(slot, FAN_OUT)] + logStart(startBin) + logEnd(endBin);
         }
     }
 
