@@ -56,17 +56,21 @@ public final class ChildJvm {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         if (setsid.isPresent()) {
-            awaitExec(process.toHandle(), setsid.get());
+            awaitExec(process.toHandle(), command.get(0));
         }
         return process;
     }
 
-    /** Until setsid has exec'd the command, the pid runs setsid: a check in that instant would not recognise it. */
-    private static void awaitExec(ProcessHandle process, String setsid) throws IOException {
+    /**
+     * Until the command is exec'd, the pid runs something else: a copy of this JVM just forked, the JDK's spawn
+     * helper, then setsid. A check in that instant would not recognise it, so this waits for the command's own
+     * program in the pid's command line.
+     */
+    private static void awaitExec(ProcessHandle process, String program) throws IOException {
         long deadline = System.nanoTime() + EXEC_WAIT.toNanos();
         while (process.isAlive() && System.nanoTime() < deadline) {
             Optional<String> line = commandLine(process);
-            if (line.isPresent() && !line.get().startsWith(setsid + " ")) {
+            if (line.isPresent() && line.get().startsWith(program + " ")) {
                 return;
             }
             try {
