@@ -117,8 +117,7 @@ final class HostModel {
         /** log f_start of the bin: the learned share of the kind's children starting in it, per ms of its width. */
         double logStart(int bin) {
             if ((startKnown >>> bin & 1) == 0) {
-                logStart[bin] = kind == null ? LOG_PRIOR_MASS[bin] - LOG_WIDTH[bin]
-                        : Math.log((kind.start[bin] * scale + HISTOGRAM_PRIOR * PRIOR_MASS[bin]) / total) - LOG_WIDTH[bin];
+                logStart[bin] = logDensity(kind == null ? null : kind.start, bin);
                 startKnown |= 1L << bin;
             }
             return logStart[bin];
@@ -127,11 +126,16 @@ final class HostModel {
         /** log f_end of the bin, as {@link #logStart} for the gap between the child's end and its parent's. */
         double logEnd(int bin) {
             if ((endKnown >>> bin & 1) == 0) {
-                logEnd[bin] = kind == null ? LOG_PRIOR_MASS[bin] - LOG_WIDTH[bin]
-                        : Math.log((kind.end[bin] * scale + HISTOGRAM_PRIOR * PRIOR_MASS[bin]) / total) - LOG_WIDTH[bin];
+                logEnd[bin] = logDensity(kind == null ? null : kind.end, bin);
                 endKnown |= 1L << bin;
             }
             return logEnd[bin];
+        }
+
+        /** The histogram's share in the bin, smoothed by the prior, per ms; the prior alone for a kind never seen. */
+        private double logDensity(double[] histogram, int bin) {
+            return histogram == null ? LOG_PRIOR_MASS[bin] - LOG_WIDTH[bin]
+                    : Math.log((histogram[bin] * scale + HISTOGRAM_PRIOR * PRIOR_MASS[bin]) / total) - LOG_WIDTH[bin];
         }
 
         private void fanOutTerms(Kind kind, double scale) {
