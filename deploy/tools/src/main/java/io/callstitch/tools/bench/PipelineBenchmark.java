@@ -667,6 +667,7 @@ public final class PipelineBenchmark {
             threadCpu.sample();
             Result result = new Result(read.records, read.spanMs, read.firstMs, read.lastMs, read.peakHeapBytes, read.check, states);
             result.appendTimes.putAll(read.appendTimes);
+            result.timedOut(read.expected, read.timeoutMs);
             result.cpuMs = cpu.cpuMsBetween(result.firstMs, result.lastMs);
             result.cpuByThread = threadCpu.byGroup();
             result.cpuMsWhole = cpu.cpuMsBetween(startedAtMs, System.currentTimeMillis());
@@ -679,6 +680,7 @@ public final class PipelineBenchmark {
             Result chain = new Result(result.records, result.lastMs - Math.min(firstOfFirstHop, result.firstMs), result.firstMs,
                     result.lastMs, result.peakHeapBytes, result.check, states);
             chain.appendTimes.putAll(result.appendTimes);
+            chain.timedOut(result.expected, result.timeoutMs);
             chain.cpuMs = cpu.cpuMsBetween(result.lastMs - chain.spanMs, result.lastMs);
             chain.cpuByThread = result.cpuByThread;
             chain.cpuMsWhole = result.cpuMsWhole;
@@ -730,6 +732,11 @@ public final class PipelineBenchmark {
         }
         String verdict = count < expected ? "TIMED OUT after " + count + " of " + expected + " records"
                 : check == null ? "count as expected" : output.verdict();
+        if (count == 0) {
+            // nothing came: no span, rather than the difference of the two sentinels
+            first = 0;
+            last = 0;
+        }
         Result result = new Result(count, last - first, first, last, peakHeap.get(), verdict);
         result.appendTimes.putAll(appendTimes);
         if (count < expected) {
